@@ -1,0 +1,118 @@
+import { sql } from 'kysely';
+import { newId, type Actor } from '@chaharsu/kit';
+import { OrgPermissions, PlatformPermissions } from '@chaharsu/access';
+import type { Ctx, ModuleDefinition, App } from '@chaharsu/http';
+import { auditMigrations } from './migrations/index.js';
+import { AuditPage, AuditQuery, type AuditRecord } from './audit.contracts.js';
+
+export * from './audit.contracts.js';
+
+export interface AuditEntry {
+  action: string;
+  entity_type: string;
+  entity_id?: string | null;
+  before?: unknown;
+  after?: unknown;
+  /** Defaults to the context's organisation. */
+  org_id?: string | null;
+}
+
+function actorIdOf(actor: Actor): string | null {
+  switch (actor.kind) {
+    case 'user': return actor.user_id;
+    case 'api_key': return actor.api_key_id;
+    case 'agent': return actor.agent_id;
+    case 'system': return actor.reason;
+  }
+}
+
+/** Secrets never reach the audit log. */
+const SECRET_KEYS = /(password|secret|token|code_hash|key_hash|otp)/i;
+function redact(value: unknown): unknown {
+  if (value === undefined) return null;
+  return JSON.parse(JSON.stringify(value, (k, v) => (k && SECRET_KEYS.test(k) ? '[redacted]' : typeof v === 'bigint' ? v.toString() : v)));
+}
+
+export interface AuditApi {
+  /** Writes one record in the caller's transaction. */
+  record(ctx: Ctx, entry: AuditEntry): Promise<void>;
+  list(ctx: Ctx, query: AuditQuery): Promise<{ items: AuditRecord[]; total: number }>;
+}
+
+export function createAuditApi(): AuditApi {
+  return {
+    async record(ctx, entry) {
+      await ctx.db.insertInto('audit.audit_log').values({
+        id: newId(),
+        org_id: entry.org_id === undefined ? ctx.org_id : entry.org_id,
+        actor_kind: ctx.actor.kind,
+        actor_id: actorIdOf(ctx.actor),
+        action: entry.action,
+        entity_type: entry.entity_type,
+        entity_id: entry.entity_id ?? null,
+        before: entry.before === undefined ? null : JSON.stringify(redact(entry.before)),
+        after: entry.after === undefined ? null : JSON.stringify(redact(entry.after)),
+        ip: ctx.ip,
+        user_agent: ctx.user_agent,
+        request_id: ctx.request_id,
+      }).execute();
+    },
+    async list(ctx, query) {
+      let q = ctx.db.selectFrom('audit.audit_log as a');
+      // Row-level security already limits what is visible; the explicit org filter is the second wall.
+      if (ctx.org_id) q = q.where('a.org_id', '=', ctx.org_id);
+      else if (query.org_id) q = q.where('a.org_id', '=', query.org_id);
+      if (query.actor_id) q = q.where('a.actor_id', '=', query.actor_id);
+      if (query.action) q = q.where('a.action', 'like', `${query.action.replace(/[%_]/g, '')}%`);
+      if (query.entity_type) q = q.where('a.entity_type', '=', query.entity_type);
+      if (query.entity_id) q = q.where('a.entity_id', '=', query.entity_id);
+      if (query.from) q = q.where('a.created_at', '>=', new Date(query.from));
+      if (query.to) q = q.where('a.created_at', '<', new Date(query.to));
+      const [{ total }] = (await q.select(sql<string>`count(*)`.as('total')).execute()) as [{ total: string }];
+      const rows = await q
+        .selectAll('a')
+        .orderBy('a.created_at', 'desc')
+        .orderBy('a.id', 'desc')
+        .limit(query.limit)
+        .offset(query.offset)
+        .execute();
+      return {
+        total: Number(total),
+        items: rows.map((r) => ({
+          id: r.id,
+          org_id: r.org_id,
+          created_at: new Date(r.created_at).toISOString(),
+          actor_kind: r.actor_kind,
+          actor_id: r.actor_id,
+          actor_label: null,
+          action: r.action,
+          entity_type: r.entity_type,
+          entity_id: r.entity_id,
+          before: r.before,
+          after: r.after,
+          ip: r.ip,
+          user_agent: r.user_agent,
+          request_id: r.request_id,
+        })),
+      };
+    },
+  };
+}
+
+export function createAuditModule(api: AuditApi = createAuditApi()): ModuleDefinition & { api: AuditApi } {
+  return {
+    name: 'audit',
+    api,
+    migrations: auditMigrations,
+    routes: (app: App) => {
+      app.get('/api/org/audit', {
+        schema: { tags: ['audit'], querystring: AuditQuery, response: { 200: AuditPage } },
+        config: { access: { auth: 'org', permission: OrgPermissions.auditRead } },
+      }, (req) => req.tx((ctx) => api.list(ctx, req.query)));
+      app.get('/api/platform/audit', {
+        schema: { tags: ['audit'], querystring: AuditQuery, response: { 200: AuditPage } },
+        config: { access: { auth: 'platform', permission: PlatformPermissions.auditRead } },
+      }, (req) => req.tx((ctx) => api.list(ctx, req.query)));
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+
+// bigint (int8) columns arrive as strings by default; money and counts are bigint, so parse them as
+// BigInt and let each module decide how to send them (Rial amounts go out as JSON numbers).
+pg.types.setTypeParser(20, (value: string) => BigInt(value));
+// numeric stays a string (exact); timestamps become Date.
+
+/** The whole database, untyped at this level: each module types its own tables (see `<module>.tables.ts`). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Db = Kysely<any>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Tx = Transaction<any>;
+
+export interface CreateDbOptions {
+  url: string;
+  max_connections?: number;
+  application_name?: string;
+  statement_timeout_ms?: number;
+}
+
+export function createPool(options: CreateDbOptions): pg.Pool {
+  return new pg.Pool({
+    connectionString: options.url,
+    max: options.max_connections ?? 10,
+    application_name: options.application_name ?? 'chaharsu',
+    statement_timeout: options.statement_timeout_ms ?? 30_000,
+    idleTimeoutMillis: 30_000,
+  });
+}
+
+export function createDb(options: CreateDbOptions): { db: Db; pool: pg.Pool } {
+  const pool = createPool(options);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+  return { db, pool };
+}
+
+/** What row-level security reads: the organisation (and person) the transaction acts for. */
+export interface RlsScope {
+  org_id: string | null;
+  user_id: string | null;
+  /** Set only after the server has verified the actor is a platform admin. */
+  platform_admin?: boolean;
+}
+
+export async function setRlsScope(tx: Tx, scope: RlsScope): Promise<void> {
+  await sql`select
+      set_config('app.org_id', ${scope.org_id ?? ''}, true),
+      set_config('app.user_id', ${scope.user_id ?? ''}, true),
+      set_config('app.platform_admin', ${scope.platform_admin ? 'on' : 'off'}, true)`.execute(tx);
+}
+
+/**
+ * Runs `fn` in one transaction whose row-level-security scope is `scope`. Everything a request changes,
+ * and its audit record, commits or rolls back together.
+ */
+export async function inTransaction<T>(db: Db, scope: RlsScope, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (tx) => {
+    await setRlsScope(tx, scope);
+    return fn(tx);
+  });
+}
+
+/** Postgres error code of a failed query, when there is one (e.g. '23505' unique violation). */
+export function pgErrorCode(error: unknown): string | undefined {
+  if (error && typeof error === 'object' && 'code' in error && typeof (error as { code: unknown }).code === 'string') {
+    return (error as { code: string }).code;
+  }
+  return undefined;
+}
+
+export function pgConstraint(error: unknown): string | undefined {
+  if (error && typeof error === 'object' && 'constraint' in error) {
+    const constraint = (error as { constraint: unknown }).constraint;
+    return typeof constraint === 'string' ? constraint : undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,5 @@
+export * from './errors.js';
+export * from './ids.js';
+export * from './text.js';
+export * from './money.js';
+export * from './context.js';
