@@ -1,13 +1,28 @@
 /**
  * The composition root: every module, wired by hand. The module graph has no cycles:
  * access ← audit ← identity ← orgs ← (business modules).
+ *
+ * To add a module: create it below (after the modules it needs), add it to `modules`, and if it has demo
+ * data add its step to `demoSeedSteps`. Its migrations go in migrations.ts.
  */
 import type { Logger } from 'pino';
 import type { Db } from '@chaharsu/db';
 import type { ModuleDefinition } from '@chaharsu/http';
+import { PLATFORM_ADMIN, SUPPORT_PARTNER } from '@chaharsu/access';
 import { createAuditModule } from '@chaharsu/audit';
+import { createIdentityModule, identityConfigFrom } from '@chaharsu/identity';
+import { createOrgsModule } from '@chaharsu/orgs';
+import { createLedgerModule } from '@chaharsu/ledger';
+import { createApiKeyCache, createCreditSalesModule } from '@chaharsu/credit-sales';
+import { seedCreditSalesDemo } from '@chaharsu/credit-sales/testing';
+import { createCatalogModule } from '@chaharsu/catalog';
+import { createInventoryModule } from '@chaharsu/inventory';
+import { createNotifyModule } from '@chaharsu/notify';
 import type { Config } from './config.js';
-import type { AuthPorts } from './ports.js';
+import type { AuthPorts, SessionInfo } from './ports.js';
+import { loadSecretKey } from './secrets.js';
+import { createStockPorts, stockDemoStep } from './stock-ports.js';
+import { seedDemo, type DemoSeedStep } from './seed-demo.js';
 
 export interface Composition {
   modules: ModuleDefinition[];
@@ -18,20 +33,64 @@ export interface Composition {
   stop: () => Promise<void>;
 }
 
+/** Platform-level permissions come from the two flags on a person's account. */
+function platformPermissions(session: SessionInfo): ReadonlySet<string> {
+  const held = new Set<string>();
+  if (session.is_platform_admin) for (const p of PLATFORM_ADMIN.permissions) held.add(p);
+  if (session.is_support_partner) for (const p of SUPPORT_PARTNER.permissions) held.add(p);
+  return held;
+}
+
 export function composeModules(deps: { db: Db; config: Config; logger: Logger }): Composition {
-  void deps;
+  const { db, config, logger } = deps;
   const audit = createAuditModule();
-  const denyAll: AuthPorts = {
-    resolveSession: async () => null,
-    resolveApiKey: async () => null,
-    permissionsInOrg: async () => null,
-    platformPermissions: () => new Set(),
+  const identity = createIdentityModule({ db, config: identityConfigFrom(config), audit: audit.api, logger, secret_key: loadSecretKey(config) });
+  const orgs = createOrgsModule({ db, audit: audit.api, identity: identity.api });
+  // API keys resolved once per few seconds per process, not once per request (the seller API's hot path).
+  const apiKeys = createApiKeyCache((token) => identity.api.resolveApiKey(token));
+  const ledger = createLedgerModule();
+  const creditSales = createCreditSalesModule({ db, ledger: ledger.api, audit: audit.api, identity: identity.api, logger, api_key_cache: apiKeys });
+  const notify = createNotifyModule();
+  const catalog = createCatalogModule({ audit: audit.api });
+  const stockPorts = createStockPorts(orgs.api);
+  const inventory = createInventoryModule({ audit: audit.api, catalog: catalog.api, notify: notify.api, warehouses: stockPorts, recipients: stockPorts });
+
+  const modules: ModuleDefinition[] = [
+    audit,
+    identity,
+    orgs,
+    ledger,
+    creditSales,
+    notify,
+    catalog,
+    inventory,
+  ];
+
+  /** Each module's demo data, run in order after the organisations exist (see seed-demo.ts). */
+  const demoSeedSteps: DemoSeedStep[] = [
+    // A person with the seller role in each organisation, linked to its first demo seller (the seller portal).
+    (world, tools) => seedCreditSalesDemo(creditSales.api, world, tools, async (org, ctx) => (await orgs.api.members.addMember(ctx, {
+      phone: org === 'demo' ? '09120000040' : '09120000041', display_name: org === 'demo' ? 'فروشنده نمونه' : 'فروشنده نمونه ۲', roles: ['seller'], branch_ids: [],
+    })).user_id),
+    stockDemoStep(catalog.api, inventory.api),
+  ];
+
+  const auth: AuthPorts = {
+    resolveSession: (token, request) => identity.api.resolveSession(token, request, (org_id) => orgs.api.idleMinutesFor(org_id)),
+    resolveApiKey: (token) => apiKeys.resolve(token),
+    permissionsInOrg: (session, org_id) => orgs.api.permissionsInOrg(session, org_id),
+    platformPermissions,
   };
+
   return {
-    modules: [audit],
-    auth: denyAll,
-    seedDemo: async () => null,
-    start: async () => {},
-    stop: async () => {},
+    modules,
+    auth,
+    seedDemo: () => seedDemo({
+      db, logger, identity: identity.api, orgs: orgs.api, steps: demoSeedSteps,
+      base_url: (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/$/, ''),
+      sms_provider: config.SMS_PROVIDER,
+    }),
+    start: async () => { await identity.telegram?.start(); },
+    stop: async () => { await identity.telegram?.stop(); },
   };
 }

@@ -3,3 +3,4 @@ export * from './ids.js';
 export * from './text.js';
 export * from './money.js';
 export * from './context.js';
+export * from './crypto.js';

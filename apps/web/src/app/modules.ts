@@ -1,0 +1,11 @@
+/** Every module with screens. Adding a module's screens = one line here (see app/registry.ts). */
+import type { ModuleRegistration, PageDefinition } from './registry';
+import { identityModule } from '../modules/identity/identity.module';
+import { orgsModule } from '../modules/orgs/orgs.module';
+import { auditModule } from '../modules/audit/audit.module';
+import { platformModule } from '../modules/platform/platform.module';
+import { contentModule } from '../modules/content/content.module';
+
+export const modules: ModuleRegistration[] = [identityModule, orgsModule, auditModule, platformModule, contentModule];
+
+export const allPages: PageDefinition[] = modules.flatMap((m) => m.pages);

@@ -1,0 +1,217 @@
+/**
+ * Warehouse scale benchmark: `npm run bench:warehouse -- --products=10000`.
+ *
+ * Starts its own PostgreSQL (embedded, durable settings), migrates, bulk-loads N products (code,
+ * barcode, two price levels, normalised search text — the rows the catalog writes) and 5N movements
+ * with their stock levels (every balance equals the sum of its movements, checked after loading), then
+ * measures, through the modules' APIs in one transaction each (server time, no HTTP):
+ *   - barcode lookup (exact, as the station's scanner does),
+ *   - search as you type (each prefix of a product name, as keystrokes arrive),
+ *   - stock-out with its checks (item, warehouse, balance under row lock, ledger insert, audit, low-stock)
+ *     by 16 concurrent operators,
+ * and a baseline (an empty transaction with the same row-level-security setup) for comparison.
+ * Prints p50/p95/p99 and the data size. The warehouse directory is the in-memory test fake (in the
+ * product it is the orgs module), so its cost is not in these figures.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { sql } from 'kysely';
+import { startEmbeddedPostgres } from '@chaharsu/db/embedded';
+import { createDb, ensureDatabase, ensureRoles, inTransaction, migrateToLatest, roleUrl, APP_ROLE, OWNER_ROLE } from '@chaharsu/db';
+import { newId, normaliseForSearch } from '@chaharsu/kit';
+import { AppError } from '@chaharsu/kit';
+import { createStockModules, asUser } from '@chaharsu/inventory/testing';
+import { allMigrations } from '../apps/server/src/migrations.js';
+
+interface Options { products: number; samples: number; operators: number; outs_per_operator: number; keep: boolean }
+
+function parseOptions(argv: string[]): Options {
+  const value = (name: string, fallback: number): number => {
+    const raw = argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+    const parsed = raw === undefined ? fallback : Number(raw.replace(/_/g, ''));
+    if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`--${name} must be a positive integer`);
+    return parsed;
+  };
+  return {
+    products: value('products', 10_000),
+    samples: value('samples', 1_000),
+    operators: value('operators', 16),
+    outs_per_operator: value('outs', 100),
+    keep: argv.includes('--keep'),
+  };
+}
+
+const NOUNS = ['شیر', 'ماست', 'پنیر', 'کره', 'دوغ', 'چای', 'قهوه', 'شکر', 'برنج', 'روغن', 'نان', 'کیک', 'بیسکویت', 'شکلات', 'آبمیوه', 'نوشابه', 'ماکارونی', 'رب', 'عدس', 'لوبیا', 'نخود', 'صابون', 'شامپو', 'دستمال', 'پودر', 'کنسرو', 'سس', 'عسل', 'مربا', 'خرما'];
+const ADJECTIVES = ['کم چرب', 'پرچرب', 'ویژه', 'خانواده', 'ممتاز', 'ساده', 'طلایی', 'سفید', 'رژیمی', 'ارگانیک', 'فله', 'صادراتی'];
+const BRANDS = ['پاک', 'میهن', 'کاله', 'دامداران', 'گلستان', 'طبیعت', 'مهرام', 'بیژن', 'زر', 'سحر', 'تبرک', 'چین چین', 'نستله', 'یک و یک', 'آیدین', 'شیرین عسل'];
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+function report(name: string, timings_ms: number[]): string {
+  const sorted = [...timings_ms].sort((a, b) => a - b);
+  const f = (n: number) => n.toFixed(2).padStart(8);
+  return `${name.padEnd(34)} n=${String(sorted.length).padStart(6)}  p50 ${f(percentile(sorted, 50))} ms  p95 ${f(percentile(sorted, 95))} ms  p99 ${f(percentile(sorted, 99))} ms`;
+}
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await fn();
+  return performance.now() - started;
+}
+
+/** Loads products, barcodes, prices, stock levels and 5 movements per product with SQL (generate_series). */
+async function load(superuser_url: string, org_id: string, warehouse_id: string, user_id: string, n: number): Promise<void> {
+  const { db } = createDb({ url: superuser_url, max_connections: 1, statement_timeout_ms: 0 });
+  const words = (list: string[]) => sql.raw(`array[${list.map((w) => `'${w}'`).join(',')}]`);
+  try {
+    await sql`create or replace function pg_temp.uuid7(ts timestamptz) returns uuid language sql volatile as $$
+      select encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) placing substring(int8send(floor(extract(epoch from ts) * 1000)::bigint) from 3) from 1 for 6), 52, 1), 53, 1), 'hex')::uuid $$`.execute(db);
+    await sql`create temp table bench_item as
+      select i, pg_temp.uuid7(now() - interval '365 days' + i * interval '1 ms') as id,
+        'P' || lpad(i::text, 8, '0') as code,
+        '626' || lpad(i::text, 10, '0') as barcode,
+        (${words(NOUNS)})[1 + i % ${NOUNS.length}] || ' ' || (${words(ADJECTIVES)})[1 + (i / ${NOUNS.length}) % ${ADJECTIVES.length}] || ' ' ||
+          (${words(BRANDS)})[1 + (i / ${NOUNS.length * ADJECTIVES.length}) % ${BRANDS.length}] || ' ' || (50 + i % 950)::text || ' گرمی' as name
+      from generate_series(1, ${n}) as i`.execute(db);
+    await sql`insert into catalog.product (org_id, id, code, code_normalised, name, unit, category_id, is_active, search_text)
+      select ${org_id}, id, code, upper(code), name, 'عدد', null, true, lower(name || ' ' || code || ' ' || barcode) from bench_item`.execute(db);
+    await sql`insert into catalog.barcode (org_id, code_normalised, code, product_id) select ${org_id}, barcode, barcode, id from bench_item`.execute(db);
+    await sql`insert into catalog.price (org_id, item_id, level, product_id, amount_rial)
+      select ${org_id}, id, level, id, (100000 + (i % 5000) * 1000) * (11 - level) / 10 from bench_item, generate_series(1, 2) as level`.execute(db);
+    // Five movements per item: in 100, out 3, out 2, in 10, adjust -1 → balance 104.
+    await sql`insert into inventory.movement (org_id, id, created_at, type, warehouse_id, item_id, product_id, quantity_delta, quantity_after, user_id, actor_kind, actor_id, reason)
+      select ${org_id}, pg_temp.uuid7(now() - interval '300 days' + (i * 5 + k) * interval '5 seconds'), now() - interval '300 days' + (i * 5 + k) * interval '5 seconds',
+        (array['in','out','out','in','adjust'])[k], ${warehouse_id}, id, id,
+        (array[100,-3,-2,10,-1])[k], (array[100,97,95,105,104])[k], ${user_id}, 'user', ${user_id}, case when k = 5 then 'شمارش' else null end
+      from bench_item, generate_series(1, 5) as k`.execute(db);
+    await sql`insert into inventory.stock_level (org_id, warehouse_id, item_id, product_id, quantity, min_quantity, movement_count, last_movement_at)
+      select ${org_id}, ${warehouse_id}, id, id, 104, case when i % 10 = 0 then 110 else 5 end, 5, now() from bench_item`.execute(db);
+    await sql`analyze`.execute(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function checkShape(superuser_url: string, org_id: string): Promise<void> {
+  const { db } = createDb({ url: superuser_url, max_connections: 1 });
+  try {
+    const sample = await sql<{ name: string; code: string; search_text: string; barcode: string }>`
+      select p.name, p.code, p.search_text, b.code as barcode from catalog.product p join catalog.barcode b on b.org_id = p.org_id and b.product_id = p.id
+      where p.org_id = ${org_id} order by random() limit 200`.execute(db);
+    for (const row of sample.rows) {
+      const expected = normaliseForSearch(`${row.name} ${row.code} ${row.barcode}`);
+      if (row.search_text !== expected) throw new Error(`loaded search_text differs from the app's: ${row.search_text} ≠ ${expected}`);
+    }
+    const unequal = await sql<{ n: string }>`select count(*)::text as n from inventory.stock_level s where s.org_id = ${org_id}
+      and s.quantity <> (select sum(quantity_delta) from inventory.movement m where m.org_id = s.org_id and m.warehouse_id = s.warehouse_id and m.item_id = s.item_id)`.execute(db);
+    if (unequal.rows[0]?.n !== '0') throw new Error('loaded balances differ from the sum of their movements');
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function dataSize(superuser_url: string): Promise<string[]> {
+  const { db } = createDb({ url: superuser_url, max_connections: 1 });
+  try {
+    const tables = await sql<{ name: string; rows: string; size: string }>`
+      select n.nspname || '.' || c.relname as name, c.reltuples::bigint::text as rows, pg_size_pretty(pg_total_relation_size(c.oid)) as size
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname in ('catalog', 'inventory', 'audit', 'notify') and c.relkind = 'r' order by pg_total_relation_size(c.oid) desc`.execute(db);
+    const total = await sql<{ size: string }>`select pg_size_pretty(pg_database_size(current_database())) as size`.execute(db);
+    return [...tables.rows.map((t) => `  ${t.name.padEnd(28)} ${t.rows.padStart(10)} rows  ${t.size}`), `  database total: ${total.rows[0]?.size}`];
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const base = mkdtempSync(path.join(tmpdir(), 'chaharsu-bench-'));
+  console.log(`warehouse benchmark: ${options.products} products, ${options.products * 5} movements, ${options.operators} operators × ${options.outs_per_operator} stock-outs`);
+  const pg = await startEmbeddedPostgres({ data_dir: path.join(base, 'pg') });
+  try {
+    const credentials = { owner_password: randomBytes(12).toString('hex'), app_password: randomBytes(12).toString('hex') };
+    await ensureRoles(pg.superuser_url(), credentials);
+    await ensureDatabase(pg.superuser_url(), 'bench');
+    const owner = createDb({ url: roleUrl(pg.superuser_url(), OWNER_ROLE, credentials.owner_password, 'bench'), max_connections: 1 });
+    await migrateToLatest(owner.db, allMigrations());
+    await owner.db.destroy();
+    const superuser_url = pg.superuser_url('bench');
+    const org_id = newId();
+    const user_id = newId();
+    const modules = createStockModules();
+    const warehouse_id = modules.orgs.addWarehouse(org_id);
+    modules.orgs.setLowStockRecipients(org_id, [user_id]);
+
+    let started = performance.now();
+    await load(superuser_url, org_id, warehouse_id, user_id, options.products);
+    console.log(`loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    await checkShape(superuser_url, org_id);
+    console.log('checked: search text as the app writes it; every balance equals the sum of its movements');
+
+    const { db } = createDb({ url: roleUrl(pg.superuser_url(), APP_ROLE, credentials.app_password, 'bench'), max_connections: options.operators + 4 });
+    const as = <T>(fn: Parameters<typeof asUser<T>>[3]) => asUser(db, org_id, user_id, fn);
+    const pick = (): number => 1 + Math.floor(Math.random() * options.products);
+    const barcodeOf = (i: number) => `626${String(i).padStart(10, '0')}`;
+    const nameOf = (i: number) => `${NOUNS[i % NOUNS.length]} ${ADJECTIVES[Math.floor(i / NOUNS.length) % ADJECTIVES.length]}`;
+
+    // Warm-up (connections, plans, caches), not measured.
+    for (let i = 0; i < 50; i++) await as((ctx) => modules.catalog.lookup(ctx, barcodeOf(pick())));
+
+    const baseline: number[] = [];
+    for (let i = 0; i < options.samples; i++) baseline.push(await timed(() => inTransaction(db, { org_id, user_id }, async (tx) => { await sql`select 1`.execute(tx); })));
+
+    const lookups: number[] = [];
+    for (let i = 0; i < options.samples; i++) lookups.push(await timed(() => as((ctx) => modules.catalog.lookup(ctx, barcodeOf(pick())))));
+
+    const searches: number[] = [];
+    for (let i = 0; searches.length < options.samples; i++) {
+      const text = nameOf(pick());
+      for (let length = 1; length <= text.length && searches.length < options.samples; length++) {
+        searches.push(await timed(() => as((ctx) => modules.catalog.search(ctx, { q: text.slice(0, length), include_subcategories: true, limit: 20, offset: 0 }))));
+      }
+    }
+
+    const itemIds = await as(async (ctx) => (await sql<{ id: string }>`select id from catalog.product where org_id = ${org_id} order by random() limit ${options.operators * options.outs_per_operator}`.execute(ctx.db)).rows.map((r) => r.id));
+    const outs: number[] = [];
+    const refused = new Map<string, number>();
+    started = performance.now();
+    await Promise.all(Array.from({ length: options.operators }, async (_, operator) => {
+      for (let k = 0; k < options.outs_per_operator; k++) {
+        const item_id = itemIds[(operator * options.outs_per_operator + k) % itemIds.length] ?? '';
+        try {
+          outs.push(await timed(() => as((ctx) => modules.inventory.move(ctx, { type: 'out', warehouse_id, item_id, quantity: 1 }))));
+        } catch (error) {
+          if (!(error instanceof AppError)) throw error;
+          refused.set(error.code, (refused.get(error.code) ?? 0) + 1);
+        }
+      }
+    }));
+    const seconds = (performance.now() - started) / 1000;
+
+    console.log('');
+    console.log(report('baseline (empty transaction)', baseline));
+    console.log(report('barcode lookup', lookups));
+    console.log(report('search as you type (limit 20)', searches));
+    console.log(report(`stock-out, ${options.operators} concurrent operators`, outs));
+    console.log(`stock-out throughput: ${(outs.length / seconds).toFixed(0)} movements/s; refused: ${JSON.stringify(Object.fromEntries(refused))}`);
+    await db.destroy();
+    console.log('data size:');
+    for (const line of await dataSize(superuser_url)) console.log(line);
+  } finally {
+    await pg.stop();
+    if (!options.keep) rmSync(base, { recursive: true, force: true });
+    else console.log(`data kept in ${base}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

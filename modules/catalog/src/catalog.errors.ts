@@ -1,0 +1,25 @@
+import { defineErrorCodes } from '@chaharsu/kit';
+
+export const CatalogErrors = defineErrorCodes({
+  'catalog.product_not_found': 404,
+  'catalog.variant_not_found': 404,
+  'catalog.category_not_found': 404,
+  'catalog.attribute_not_found': 404,
+  'catalog.code_not_found': 404,
+  'catalog.code_taken': 409,
+  'catalog.barcode_taken': 409,
+  'catalog.category_name_taken': 409,
+  'catalog.attribute_code_taken': 409,
+  'catalog.category_not_empty': 409,
+  'catalog.category_cycle': 409,
+  'catalog.category_too_deep': 422,
+  'catalog.attribute_not_in_category': 422,
+  'catalog.attribute_value_invalid': 422,
+  'catalog.attribute_required': 422,
+  'catalog.attribute_in_use': 409,
+  'catalog.product_has_variants': 409,
+  'catalog.attribute_choices_invalid': 422,
+  'catalog.price_level_repeated': 422,
+  'catalog.import_file_invalid': 422,
+  'catalog.import_too_many_rows': 413,
+});

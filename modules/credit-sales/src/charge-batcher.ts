@@ -1,0 +1,149 @@
+/**
+ * Group commit for charges. Concurrent charges are queued per lane (an organisation and a hash of the
+ * seller, so one seller always uses the same lane in this process); while a lane's transaction is in
+ * flight, new charges wait, and the next transaction takes all of them (up to MAX_BATCH). One batch is
+ * one transaction: lock the sellers' accounts (id order), read the keys already used, decide each
+ * charge in arrival order against the running balance (a refused charge does not block a later one
+ * that fits), write transfers + entries + balances in one statement and the charge rows in another,
+ * commit. Every request is answered only after that commit, so an answered charge is durable.
+ *
+ * Correctness never depends on the batching: it is the database's row lock and the guarded balance
+ * that keep several processes and server instances right; the batching only makes one hot seller
+ * cost one transaction per batch instead of one per charge. Queues are bounded (busy → 429).
+ */
+import type { Logger } from 'pino';
+import { inTransaction, type Db } from '@chaharsu/db';
+import { AppError, assert, newId, systemContext } from '@chaharsu/kit';
+import type { LedgerApi, TransferInput } from '@chaharsu/ledger';
+import { creditSalesRepository as repo, type ChargeRow, type NewChargeRow } from './credit-sales.repository.js';
+import type { SellerRef } from './seller-directory.js';
+
+export const MAX_BATCH = 512;
+export const MAX_QUEUED_PER_LANE = 20_000;
+export const LANES_PER_ORG = 4;
+
+export interface PendingCharge {
+  seller: SellerRef;
+  idempotency_key: string;
+  phone: string;
+  operator: string;
+  amount_rial: bigint;
+  api_key_id: string | null;
+}
+
+export type ChargeDecision =
+  | { outcome: 'accepted' | 'refused'; replayed: boolean; row: ChargeRow }
+  | { outcome: 'key_reused' };
+
+interface Waiting { charge: PendingCharge; resolve: (d: ChargeDecision) => void; reject: (e: unknown) => void }
+interface Lane { org_id: string; queue: Waiting[]; running: boolean }
+
+function laneOf(seller_id: string): number {
+  let h = 0;
+  for (let i = 0; i < seller_id.length; i++) h = (h * 31 + seller_id.charCodeAt(i)) | 0;
+  return Math.abs(h) % LANES_PER_ORG;
+}
+
+const keyOf = (seller_id: string, idempotency_key: string) => `${seller_id}\u0000${idempotency_key}`;
+
+function sameRequest(row: ChargeRow, c: PendingCharge): boolean {
+  return row.phone === c.phone && row.amount_rial === c.amount_rial;
+}
+
+export function createChargeBatcher(deps: { db: Db; ledger: LedgerApi; logger: Logger }) {
+  const lanes = new Map<string, Lane>();
+
+  /** Decides and records one batch in one transaction; returns one decision per waiting charge, in order. */
+  async function runBatch(org_id: string, batch: PendingCharge[]): Promise<ChargeDecision[]> {
+    return inTransaction(deps.db, { org_id, user_id: null }, async (tx) => {
+      const ctx = { ...systemContext(deps.logger, 'credit_sales.charge', org_id), db: tx };
+      const locked = await deps.ledger.lockAccounts(ctx, batch.flatMap((c) => [c.seller.credit_account_id, c.seller.sales_account_id]));
+      assert(locked.accounts.size === new Set(batch.flatMap((c) => [c.seller.credit_account_id, c.seller.sales_account_id])).size, 'every seller account exists');
+      const stored = new Map((await repo.findChargesByKeys(tx, org_id, batch.map((c) => c.seller.id), batch.map((c) => c.idempotency_key)))
+        .map((row) => [keyOf(row.seller_id, row.idempotency_key), row]));
+      const decisions: Array<ChargeDecision | { fresh: number } | { same_as: string }> = [];
+      const fresh: Array<{ charge: PendingCharge; id: string; transfer: TransferInput }> = [];
+      const firstInBatch = new Map<string, PendingCharge>();
+      for (const charge of batch) {
+        const key = keyOf(charge.seller.id, charge.idempotency_key);
+        const previous = stored.get(key);
+        if (previous) {
+          decisions.push(sameRequest(previous, charge) ? { outcome: previous.status, replayed: true, row: previous } : { outcome: 'key_reused' });
+          continue;
+        }
+        const first = firstInBatch.get(key);
+        if (first) {
+          decisions.push(first.phone === charge.phone && first.amount_rial === charge.amount_rial ? { same_as: key } : { outcome: 'key_reused' });
+          continue;
+        }
+        firstInBatch.set(key, charge);
+        const id = newId();
+        fresh.push({ charge, id, transfer: {
+          id: newId(), from_account_id: charge.seller.credit_account_id, to_account_id: charge.seller.sales_account_id, amount_rial: charge.amount_rial,
+          kind: 'credit_sales.charge', reference_type: 'credit_sales.charge', reference_id: id,
+        } });
+        decisions.push({ fresh: fresh.length - 1 });
+      }
+      const outcomes = await deps.ledger.post(ctx, locked, fresh.map((f) => f.transfer), 'each');
+      const rows: NewChargeRow[] = fresh.map((f, i) => {
+        const outcome = outcomes[i];
+        assert(outcome && outcome.status !== 'replayed', 'charge transfers carry no ledger key, so they are never replays');
+        const accepted = outcome.status === 'posted';
+        return {
+          id: f.id, seller_id: f.charge.seller.id, idempotency_key: f.charge.idempotency_key, phone: f.charge.phone, operator: f.charge.operator,
+          amount_rial: f.charge.amount_rial, status: accepted ? 'accepted' : 'refused', refusal_code: accepted ? null : 'credit_sales.insufficient_credit',
+          balance_after_rial: accepted ? outcome.transfer.from_balance_after_rial : null, transfer_id: accepted ? outcome.transfer.id : null,
+          api_key_id: f.charge.api_key_id,
+        };
+      });
+      await repo.insertCharges(tx, org_id, locked.now, rows);
+      const byKey = new Map(rows.map((r) => [keyOf(r.seller_id, r.idempotency_key), { ...r, created_at: locked.now }]));
+      return decisions.map((d): ChargeDecision => {
+        if ('fresh' in d) {
+          const row = rows[d.fresh];
+          assert(row, 'fresh charge has a row');
+          return { outcome: row.status, replayed: false, row: { ...row, created_at: locked.now } };
+        }
+        if ('same_as' in d) {
+          const row = byKey.get(d.same_as);
+          assert(row, 'duplicate in batch follows its first');
+          return { outcome: row.status, replayed: true, row };
+        }
+        return d;
+      });
+    });
+  }
+
+  async function drain(lane: Lane, laneKey: string): Promise<void> {
+    lane.running = true;
+    try {
+      while (lane.queue.length > 0) {
+        const waiting = lane.queue.splice(0, MAX_BATCH);
+        try {
+          const decisions = await runBatch(lane.org_id, waiting.map((w) => w.charge));
+          waiting.forEach((w, i) => w.resolve(decisions[i] as ChargeDecision));
+        } catch (error) {
+          // Nothing of this batch committed: every waiting request fails and may retry with its key.
+          deps.logger.error({ err: error, batch_size: waiting.length }, 'charge batch failed');
+          for (const w of waiting) w.reject(error);
+        }
+      }
+    } finally {
+      lane.running = false;
+      if (lane.queue.length === 0) lanes.delete(laneKey);
+    }
+  }
+
+  return {
+    submit(charge: PendingCharge): Promise<ChargeDecision> {
+      const laneKey = `${charge.seller.org_id}:${laneOf(charge.seller.id)}`;
+      const lane = lanes.get(laneKey) ?? { org_id: charge.seller.org_id, queue: [], running: false };
+      lanes.set(laneKey, lane);
+      if (lane.queue.length >= MAX_QUEUED_PER_LANE) return Promise.reject(new AppError('credit_sales.busy'));
+      const decided = new Promise<ChargeDecision>((resolve, reject) => lane.queue.push({ charge, resolve, reject }));
+      if (!lane.running) void drain(lane, laneKey);
+      return decided;
+    },
+  };
+}
+export type ChargeBatcher = ReturnType<typeof createChargeBatcher>;

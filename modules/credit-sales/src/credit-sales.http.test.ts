@@ -1,0 +1,198 @@
+/**
+ * Credit sales over HTTP against the real server (in-process) on a fresh database with the demo
+ * organisations: the request's own test (two sellers, ten credit increases, 1,000 charges), the charge
+ * API's contract, approvals that credit exactly once, corrections that never go negative.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../../../tests/support/server.js';
+import { signIn, SIGN_IN_FRIENDLY_ENV } from '../../../tests/support/sign-in.js';
+import { charge, CreditSalesAdmin, DEMO_OWNER_PHONE, orgIdOf } from './testing/http.js';
+
+let t: TestServer;
+let admin: CreditSalesAdmin;
+
+beforeAll(async () => {
+  t = await startTestServer({ ...SIGN_IN_FRIENDLY_ENV, SEED_DEMO: 'true' });
+  const client = t.client();
+  await signIn(client, DEMO_OWNER_PHONE, await orgIdOf(t.database.superuser_url, 'demo'));
+  admin = new CreditSalesAdmin(client);
+});
+afterAll(async () => { await t.close(); });
+
+/** Sends `count` charges with at most `parallel` in flight; returns the answers in order. */
+async function chargeMany(api_key: string, prefix: string, count: number, amount_rial: number, parallel = 16) {
+  const answers: Awaited<ReturnType<typeof charge>>[] = new Array(count);
+  let next = 0;
+  await Promise.all(Array.from({ length: parallel }, async () => {
+    while (next < count) {
+      const i = next++;
+      answers[i] = await charge(t.base_url, api_key, `${prefix}-${i}`, { phone: `0935${String(1_000_000 + i)}`, amount_rial });
+    }
+  }));
+  return answers;
+}
+
+describe('credit sales (the request\'s test): two sellers, ten credit increases, 1,000 charges', () => {
+  it('leaves every seller exactly the credit the ledger and the arithmetic say', async () => {
+    const a = await admin.seller('فروشنده الف');
+    const b = await admin.seller('فروشنده ب');
+    for (let i = 0; i < 5; i++) await admin.credit(a.id, 200_000); // 1,000,000
+    for (let i = 0; i < 5; i++) await admin.credit(b.id, 2_000_000); // 10,000,000
+    const keyA = (await admin.apiKey(a.id)).key;
+    const keyB = (await admin.apiKey(b.id)).key;
+    const [soldA, soldB] = await Promise.all([chargeMany(keyA, 'a', 60, 5_000), chargeMany(keyB, 'b', 940, 10_000)]);
+    expect(soldA.every((r) => r.status === 201) && soldB.every((r) => r.status === 201)).toBe(true);
+
+    expect(await admin.balance(a.id)).toBe(700_000); // the request's example: 1,000,000 − 60 × 5,000
+    expect(await admin.balance(b.id)).toBe(600_000); // 10,000,000 − 940 × 10,000
+    const api = await fetch(`${t.base_url}/api/credit-sales/v1/balance`, { headers: { authorization: `Bearer ${keyA}` } });
+    expect(await api.json()).toEqual({ balance_rial: 700_000 });
+
+    // The ledger's statement: 5 increases + 60 sales, its running balance ends at the balance, and sums to it.
+    const statement = (await admin.client.get<{ items: Array<{ amount_rial: number; balance_after_rial: number }>; total: number; closing_balance_rial: number }>(`/api/credit-sales/sellers/${a.id}/statement?limit=1000`)).body;
+    expect(statement.total).toBe(65);
+    expect(statement.items.reduce((sum, l) => sum + l.amount_rial, 0)).toBe(700_000);
+    expect(statement.items.at(-1)?.balance_after_rial).toBe(700_000);
+    const charges = (await admin.client.get<{ total: number }>(`/api/credit-sales/sellers/${b.id}/charges?status=accepted&limit=1`)).body;
+    expect(charges.total).toBe(940);
+
+    const report = await admin.reconcile();
+    expect(report.ledger.problems).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.sellers.find((s) => s.seller_id === a.id)).toMatchObject({ balance_rial: 700_000, expected_rial: 700_000, ok: true });
+  });
+});
+
+describe('the seller API POST /api/credit-sales/v1/charges', () => {
+  let seller: { id: string };
+  let key: string;
+  beforeAll(async () => {
+    seller = await admin.seller('فروشنده قرارداد');
+    await admin.credit(seller.id, 100_000);
+    key = (await admin.apiKey(seller.id)).key;
+  });
+
+  it('returns the first result for the same key and body, and moves nothing more', async () => {
+    const first = await charge(t.base_url, key, 'k-1', { phone: '09121234567', amount_rial: 50_000 });
+    expect(first).toMatchObject({ status: 201, replayed: false, body: { phone: '09121234567', balance_after_rial: 50_000 } });
+    const again = await charge(t.base_url, key, 'k-1', { phone: '+98 912 123 4567', amount_rial: 50_000 });
+    expect(again).toMatchObject({ status: 201, replayed: true, body: first.body });
+    expect(await admin.balance(seller.id)).toBe(50_000);
+  });
+
+  it('refuses the same key with a different body', async () => {
+    const reused = await charge(t.base_url, key, 'k-1', { phone: '09121234567', amount_rial: 10_000 });
+    expect(reused).toMatchObject({ status: 422, body: { code: 'credit_sales.idempotency_key_reused' } });
+  });
+
+  it('refuses an overdraft with 409, records the refusal under its key, and moves nothing', async () => {
+    const refused = await charge(t.base_url, key, 'k-big', { phone: '09121234567', amount_rial: 50_001 });
+    expect(refused).toMatchObject({ status: 409, body: { code: 'credit_sales.insufficient_credit' } });
+    await admin.credit(seller.id, 100_000);
+    // The key keeps its answer (like a failed TigerBeetle id): a new attempt needs a new key.
+    expect(await charge(t.base_url, key, 'k-big', { phone: '09121234567', amount_rial: 50_001 })).toMatchObject({ status: 409 });
+    expect(await charge(t.base_url, key, 'k-big-2', { phone: '09121234567', amount_rial: 50_001 })).toMatchObject({ status: 201 });
+    expect(await admin.balance(seller.id)).toBe(99_999);
+  });
+
+  it('refuses bad phones, amounts and keys with 422 and a code, recording nothing', async () => {
+    for (const phone of ['0912123456', '02112345678', '09501234567', 'abc']) {
+      expect(await charge(t.base_url, key, `p-${phone}`, { phone, amount_rial: 5_000 })).toMatchObject({ status: 422, body: { code: 'credit_sales.invalid_phone' } });
+    }
+    for (const amount_rial of [0, -5_000, 5_000.5, 999, 100_000_001]) {
+      expect(await charge(t.base_url, key, `a-${amount_rial}`, { phone: '09121234567', amount_rial })).toMatchObject({ status: 422, body: { code: 'credit_sales.invalid_amount' } });
+    }
+    expect(await charge(t.base_url, key, null, { phone: '09121234567', amount_rial: 5_000 })).toMatchObject({ status: 422, body: { code: 'credit_sales.idempotency_key_invalid' } });
+    expect(await charge(t.base_url, key, 'x'.repeat(65), { phone: '09121234567', amount_rial: 5_000 })).toMatchObject({ status: 422, body: { code: 'credit_sales.idempotency_key_invalid' } });
+    const listed = (await admin.client.get<{ total: number }>(`/api/credit-sales/sellers/${seller.id}/charges`)).body;
+    expect(listed.total).toBe(3); // k-1, k-big (refused), k-big-2
+  });
+
+  it('stops a revoked key at once, and refuses a call without a key', async () => {
+    const extra = await admin.apiKey(seller.id);
+    expect((await charge(t.base_url, extra.key, 'r-1', { phone: '09121234567', amount_rial: 5_000 })).status).toBe(201);
+    expect((await admin.client.delete(`/api/credit-sales/sellers/${seller.id}/api-keys/${extra.id}`)).status).toBe(200);
+    expect((await charge(t.base_url, extra.key, 'r-2', { phone: '09121234567', amount_rial: 5_000 })).status).toBe(401);
+    const anonymous = await fetch(`${t.base_url}/api/credit-sales/v1/balance`);
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('lists the seller\'s charges, filtered, through the API', async () => {
+    const response = await fetch(`${t.base_url}/api/credit-sales/v1/charges?status=refused`, { headers: { authorization: `Bearer ${key}` } });
+    const page = (await response.json()) as { total: number; items: Array<{ idempotency_key: string; operator: string }> };
+    expect(page.total).toBe(1);
+    expect(page.items[0]).toMatchObject({ idempotency_key: 'k-big', operator: 'mci' });
+  });
+});
+
+describe('credit-increase requests credit exactly once', () => {
+  it('re-approving, a retried request and two admins at once credit once; a decided request stays decided', async () => {
+    const seller = await admin.seller('فروشنده تایید');
+    const request = await admin.request(seller.id, 300_000);
+    const second = t.client();
+    await signIn(second, DEMO_OWNER_PHONE, await orgIdOf(t.database.superuser_url, 'demo'));
+    const otherAdmin = new CreditSalesAdmin(second);
+    const [one, two] = await Promise.all([admin.approve(request), otherAdmin.approve(request)]);
+    expect([one.status, two.status]).toEqual([200, 200]);
+    expect((await admin.approve(request)).status).toBe(200); // the retried / re-saved approval
+    expect(await admin.balance(seller.id)).toBe(300_000);
+    expect((await admin.client.post(`/api/credit-sales/requests/${request}/reject`, {})).body).toMatchObject({ code: 'credit_sales.request_already_decided' });
+
+    const rejected = await admin.request(seller.id, 5_000);
+    expect((await admin.client.post(`/api/credit-sales/requests/${rejected}/reject`, { note: 'no receipt' })).status).toBe(200);
+    expect((await admin.approve(rejected)).body).toMatchObject({ code: 'credit_sales.request_already_decided' });
+    expect(await admin.balance(seller.id)).toBe(300_000);
+  });
+
+  it('keeps a receipt that really is an image, and refuses one that is not', async () => {
+    const seller = await admin.seller('فروشنده رسید');
+    const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+    const filed = await admin.client.post<{ id: string; has_receipt: boolean }>(`/api/credit-sales/sellers/${seller.id}/requests`, { amount_rial: 1_000, receipt: { content_type: 'image/png', data_base64: png.toString('base64') } });
+    expect(filed.body.has_receipt).toBe(true);
+    const receipt = await fetch(`${t.base_url}/api/credit-sales/requests/${filed.body.id}/receipt`, { headers: { cookie: admin.session().cookie } });
+    expect(receipt.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await receipt.arrayBuffer())).toEqual(png);
+    const fake = await admin.client.post(`/api/credit-sales/sellers/${seller.id}/requests`, { amount_rial: 1_000, receipt: { content_type: 'image/png', data_base64: Buffer.from('<script>').toString('base64') } });
+    expect(fake).toMatchObject({ status: 422, body: { code: 'credit_sales.receipt_invalid' } });
+  });
+});
+
+describe('admin corrections', () => {
+  it('increase and decrease with a reason, never below zero, once per form submission', async () => {
+    const seller = await admin.seller('فروشنده اصلاح');
+    const post = (body: object) => admin.client.post<{ code?: string; balance_after_rial?: number }>(`/api/credit-sales/sellers/${seller.id}/corrections`, body);
+    expect((await post({ direction: 'increase', amount_rial: 40_000, reason: 'opening balance', idempotency_key: 'c1' })).body.balance_after_rial).toBe(40_000);
+    expect((await post({ direction: 'increase', amount_rial: 40_000, reason: 'opening balance', idempotency_key: 'c1' })).status).toBe(201);
+    expect((await post({ direction: 'decrease', amount_rial: 40_001, reason: 'too much', idempotency_key: 'c2' })).body).toMatchObject({ code: 'credit_sales.correction_would_go_negative' });
+    expect((await post({ direction: 'decrease', amount_rial: 15_000, reason: 'refund', idempotency_key: 'c3' })).body.balance_after_rial).toBe(25_000);
+    expect((await post({ direction: 'decrease', amount_rial: 1, reason: 'refund', idempotency_key: 'c3' })).body).toMatchObject({ code: 'credit_sales.idempotency_key_reused' });
+    expect(await admin.balance(seller.id)).toBe(25_000);
+  });
+});
+
+describe('the seller statement export', () => {
+  it('is an xlsx workbook', async () => {
+    const seller = await admin.seller('فروشنده صادرات');
+    await admin.credit(seller.id, 10_000);
+    const response = await fetch(`${t.base_url}/api/credit-sales/sellers/${seller.id}/statement.xlsx?locale=fa`, { headers: { cookie: admin.session().cookie } });
+    expect(response.status).toBe(200);
+    expect(Buffer.from(await response.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');
+  });
+});
+
+describe('the operator CLI', () => {
+  it('creates a seller with an approved credit and a working API key, printing JSON', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const root = new URL('../../../', import.meta.url).pathname;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'apps/server/src/cli.ts', 'credit-sales:create-seller', '--org', 'demo', '--name', 'فروشنده خط فرمان', '--credit', '500000'], {
+      cwd: root,
+      env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: t.database.app_url, DATABASE_MIGRATION_URL: t.database.owner_url, DATA_DIR: t.config.DATA_DIR, LOG_LEVEL: 'silent' },
+    });
+    const printed = JSON.parse(stdout) as { seller_id: string; balance_rial: number; api_key: { key: string } };
+    expect(printed.balance_rial).toBe(500_000);
+    expect(await charge(t.base_url, printed.api_key.key, 'cli-1', { phone: '09121234567', amount_rial: 5_000 })).toMatchObject({ status: 201, body: { balance_after_rial: 495_000 } });
+    const requests = (await admin.client.get<{ items: Array<{ status: string; amount_rial: number }> }>(`/api/credit-sales/requests?seller_id=${printed.seller_id}`)).body;
+    expect(requests.items).toEqual([expect.objectContaining({ status: 'approved', amount_rial: 500_000 })]);
+  });
+});

@@ -1,0 +1,163 @@
+import { APP_ROLE, tenantTableSql, type ModuleMigration } from '@chaharsu/db';
+
+/**
+ * Credit sales: sellers with credit (ledger accounts), their credit-increase requests, admin
+ * corrections, charges (top-ups sold through the seller API) and the phone numbers charged.
+ * Money rows are append-only for the app role; a request's decision is the only update, guarded by
+ * `status = 'pending'` in the statement that makes it.
+ */
+export const creditSalesMigrations: ModuleMigration[] = [
+  {
+    name: '20261121T0310_credit_sales_base',
+    up: `
+create schema credit_sales;
+grant usage on schema credit_sales to ${APP_ROLE};
+
+-- The organisation-level ledger accounts this module uses (one funding account per organisation).
+create table credit_sales.org_account (
+  org_id uuid not null,
+  kind text not null check (kind in ('credit_funding')),
+  account_id uuid not null,
+  created_at timestamptz not null default now(),
+  primary key (org_id, kind)
+);
+${tenantTableSql('credit_sales.org_account')}
+grant select, insert on credit_sales.org_account to ${APP_ROLE};
+
+create table credit_sales.seller (
+  org_id uuid not null,
+  id uuid not null,
+  name text not null check (length(name) between 1 and 200),
+  contact_phone text check (contact_phone is null or contact_phone ~ '^09[0-9]{9}$'),
+  status text not null default 'active' check (status in ('active', 'suspended')),
+  credit_account_id uuid not null,
+  sales_account_id uuid not null,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  primary key (org_id, id)
+);
+create unique index seller_name on credit_sales.seller (org_id, lower(name));
+${tenantTableSql('credit_sales.seller')}
+grant select, insert on credit_sales.seller to ${APP_ROLE};
+grant update (name, contact_phone, status, updated_at) on credit_sales.seller to ${APP_ROLE};
+
+-- People who act for a seller in the seller portal (one seller per person per organisation).
+create table credit_sales.seller_user (
+  org_id uuid not null,
+  user_id uuid not null,
+  seller_id uuid not null,
+  created_at timestamptz not null default now(),
+  primary key (org_id, user_id)
+);
+create index seller_user_seller on credit_sales.seller_user (org_id, seller_id);
+${tenantTableSql('credit_sales.seller_user')}
+grant select, insert, delete on credit_sales.seller_user to ${APP_ROLE};
+
+-- API keys issued (through identity) for a seller: identity keeps the hash; this is the seller's list.
+create table credit_sales.seller_api_key (
+  org_id uuid not null,
+  api_key_id uuid not null,
+  seller_id uuid not null,
+  name text not null check (length(name) between 1 and 100),
+  key_prefix text not null,
+  created_at timestamptz not null default now(),
+  revoked_at timestamptz,
+  primary key (org_id, api_key_id)
+);
+create index seller_api_key_seller on credit_sales.seller_api_key (org_id, seller_id, created_at desc);
+${tenantTableSql('credit_sales.seller_api_key')}
+grant select, insert on credit_sales.seller_api_key to ${APP_ROLE};
+grant update (revoked_at) on credit_sales.seller_api_key to ${APP_ROLE};
+
+create table credit_sales.credit_request (
+  org_id uuid not null,
+  id uuid not null,
+  seller_id uuid not null,
+  amount_rial bigint not null check (amount_rial > 0),
+  note text check (note is null or length(note) <= 1000),
+  status text not null default 'pending' check (status in ('pending', 'approved', 'rejected')),
+  has_receipt boolean not null default false,
+  created_by text,
+  created_at timestamptz not null default now(),
+  decided_by text,
+  decided_at timestamptz,
+  decision_note text check (decision_note is null or length(decision_note) <= 1000),
+  transfer_id uuid,
+  primary key (org_id, id),
+  check ((status = 'pending') = (decided_at is null)),
+  check ((status = 'approved') = (transfer_id is not null))
+);
+create index credit_request_queue on credit_sales.credit_request (org_id, status, created_at);
+create index credit_request_seller on credit_sales.credit_request (org_id, seller_id, created_at desc);
+${tenantTableSql('credit_sales.credit_request')}
+grant select, insert on credit_sales.credit_request to ${APP_ROLE};
+grant update (status, decided_by, decided_at, decision_note, transfer_id) on credit_sales.credit_request to ${APP_ROLE};
+
+-- The receipt image/PDF of a request, in the database (backed up and isolated with everything else).
+create table credit_sales.credit_request_receipt (
+  org_id uuid not null,
+  request_id uuid not null,
+  content_type text not null check (content_type in ('image/png', 'image/jpeg', 'application/pdf')),
+  byte_size integer not null check (byte_size between 1 and 2097152),
+  sha256 text not null,
+  bytes bytea not null,
+  created_at timestamptz not null default now(),
+  primary key (org_id, request_id)
+);
+${tenantTableSql('credit_sales.credit_request_receipt')}
+grant select, insert on credit_sales.credit_request_receipt to ${APP_ROLE};
+
+create table credit_sales.correction (
+  org_id uuid not null,
+  id uuid not null,
+  seller_id uuid not null,
+  direction text not null check (direction in ('increase', 'decrease')),
+  amount_rial bigint not null check (amount_rial > 0),
+  reason text not null check (length(reason) between 3 and 1000),
+  transfer_id uuid not null,
+  idempotency_key text not null check (length(idempotency_key) between 1 and 64),
+  created_by text,
+  created_at timestamptz not null default now(),
+  primary key (org_id, id),
+  unique (org_id, idempotency_key)
+);
+create index correction_seller on credit_sales.correction (org_id, seller_id, created_at desc);
+${tenantTableSql('credit_sales.correction')}
+grant select, insert on credit_sales.correction to ${APP_ROLE};
+
+-- Every charge request that reached a decision, accepted or refused, under the seller's idempotency key.
+create table credit_sales.charge (
+  org_id uuid not null,
+  seller_id uuid not null,
+  id uuid not null,
+  idempotency_key text not null check (length(idempotency_key) between 1 and 64),
+  phone text not null check (phone ~ '^09[0-9]{9}$'),
+  operator text not null,
+  amount_rial bigint not null check (amount_rial > 0),
+  status text not null check (status in ('accepted', 'refused')),
+  refusal_code text,
+  balance_after_rial bigint,
+  transfer_id uuid,
+  api_key_id text,
+  created_at timestamptz not null default now(),
+  primary key (org_id, seller_id, id),
+  unique (org_id, seller_id, idempotency_key),
+  check ((status = 'accepted') = (transfer_id is not null and balance_after_rial is not null and refusal_code is null))
+);
+${tenantTableSql('credit_sales.charge')}
+grant select, insert on credit_sales.charge to ${APP_ROLE};
+
+-- The phone numbers that have been charged, with the operator inferred from the prefix.
+create table credit_sales.phone_number (
+  org_id uuid not null,
+  phone text not null check (phone ~ '^09[0-9]{9}$'),
+  operator text not null,
+  first_charged_at timestamptz not null default now(),
+  primary key (org_id, phone)
+);
+${tenantTableSql('credit_sales.phone_number')}
+grant select, insert on credit_sales.phone_number to ${APP_ROLE};
+`,
+    down: 'drop schema credit_sales cascade;',
+  },
+];

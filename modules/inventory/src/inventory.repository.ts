@@ -1,0 +1,148 @@
+import { sql } from 'kysely';
+import type { Tx } from '@chaharsu/db';
+import type { MovementRow, NewMovementRow, StockLevelRow } from './inventory.tables.js';
+
+/** Kysely queries of the inventory schema: typed input, rows out, no rules. Every query filters by org_id. */
+const LEVEL = 'inventory.stock_level';
+const MOVEMENT = 'inventory.movement';
+
+export interface ItemKey { org_id: string; warehouse_id: string; item_id: string; product_id: string; variant_id: string | null }
+
+export const stockRepository = {
+  /** Creates missing stock rows (quantity 0, the item's global minimum). */
+  async ensure(db: Tx, keys: ItemKey[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += 1000) {
+      const part = keys.slice(i, i + 1000);
+      const values = sql.join(part.map((k) => sql`(${k.org_id}::uuid, ${k.warehouse_id}::uuid, ${k.item_id}::uuid, ${k.product_id}::uuid, ${k.variant_id}::uuid)`));
+      await sql`insert into inventory.stock_level (org_id, warehouse_id, item_id, product_id, variant_id, min_quantity)
+        select k.org_id, k.warehouse_id, k.item_id, k.product_id, k.variant_id, m.min_quantity
+        from (values ${values}) as k (org_id, warehouse_id, item_id, product_id, variant_id)
+        left join inventory.item_minimum m on m.org_id = k.org_id and m.item_id = k.item_id
+        on conflict (org_id, warehouse_id, item_id) do nothing`.execute(db);
+    }
+  },
+
+  /**
+   * Adds `delta` to the balance under the row lock. With `allow_negative` false the update happens only
+   * when the result stays at or above zero: no row back means "not enough stock" — the check and the
+   * change are one statement, so concurrent issues of the same item cannot both pass the check.
+   */
+  async applyDelta(db: Tx, key: { org_id: string; warehouse_id: string; item_id: string }, delta: string, allow_negative: boolean): Promise<StockLevelRow | undefined> {
+    let q = db.updateTable(LEVEL)
+      .set({
+        quantity: sql`quantity + ${delta}::numeric`,
+        movement_count: sql`movement_count + 1`,
+        last_movement_at: sql`now()`,
+        updated_at: sql`now()`,
+        // Back at or above the minimum: the next drop below it notifies again.
+        low_notified_at: sql`case when min_quantity is null or quantity + ${delta}::numeric >= min_quantity then null else low_notified_at end`,
+      })
+      .where('org_id', '=', key.org_id).where('warehouse_id', '=', key.warehouse_id).where('item_id', '=', key.item_id);
+    if (!allow_negative) q = q.where(sql<boolean>`quantity + ${delta}::numeric >= 0`);
+    return q.returningAll().executeTakeFirst() as Promise<StockLevelRow | undefined>;
+  },
+
+  async get(db: Tx, key: { org_id: string; warehouse_id: string; item_id: string }, forUpdate = false): Promise<StockLevelRow | undefined> {
+    let q = db.selectFrom(LEVEL).selectAll().where('org_id', '=', key.org_id).where('warehouse_id', '=', key.warehouse_id).where('item_id', '=', key.item_id);
+    if (forUpdate) q = q.forUpdate();
+    return q.executeTakeFirst() as Promise<StockLevelRow | undefined>;
+  },
+
+  async markLowNotified(db: Tx, key: { org_id: string; warehouse_id: string; item_id: string }): Promise<boolean> {
+    const result = await db.updateTable(LEVEL).set({ low_notified_at: sql`now()` })
+      .where('org_id', '=', key.org_id).where('warehouse_id', '=', key.warehouse_id).where('item_id', '=', key.item_id)
+      .where('low_notified_at', 'is', null).where(sql<boolean>`quantity < min_quantity`).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  },
+
+  async list(db: Tx, org_id: string, filter: { warehouse_id?: string | undefined; product_id?: string | undefined; item_id?: string | undefined; only?: 'low' | 'negative'; limit: number; offset: number }): Promise<{ rows: StockLevelRow[]; total: number }> {
+    let q = db.selectFrom(LEVEL).where('org_id', '=', org_id);
+    if (filter.warehouse_id) q = q.where('warehouse_id', '=', filter.warehouse_id);
+    if (filter.product_id) q = q.where('product_id', '=', filter.product_id);
+    if (filter.item_id) q = q.where('item_id', '=', filter.item_id);
+    if (filter.only === 'low') q = q.where(sql<boolean>`quantity < min_quantity`);
+    if (filter.only === 'negative') q = q.where(sql<boolean>`quantity < 0`);
+    const { total } = await q.select(sql<string>`count(*)`.as('total')).executeTakeFirstOrThrow();
+    const rows = await q.selectAll().orderBy('warehouse_id').orderBy('item_id').limit(filter.limit).offset(filter.offset).execute();
+    return { rows: rows as StockLevelRow[], total: Number(total) };
+  },
+
+  async setGlobalMinimum(db: Tx, org_id: string, item_id: string, product_id: string, min: string | null): Promise<void> {
+    if (min === null) {
+      await db.deleteFrom('inventory.item_minimum').where('org_id', '=', org_id).where('item_id', '=', item_id).execute();
+    } else {
+      await db.insertInto('inventory.item_minimum').values({ org_id, item_id, product_id, min_quantity: min })
+        .onConflict((oc) => oc.columns(['org_id', 'item_id']).doUpdateSet({ min_quantity: min, updated_at: sql`now()` })).execute();
+    }
+    await db.updateTable(LEVEL).set({ min_quantity: sql`coalesce(min_quantity_override, ${min}::numeric)`, updated_at: sql`now()` })
+      .where('org_id', '=', org_id).where('item_id', '=', item_id).execute();
+  },
+
+  async globalMinimum(db: Tx, org_id: string, item_id: string): Promise<string | null> {
+    const row = await db.selectFrom('inventory.item_minimum').select('min_quantity').where('org_id', '=', org_id).where('item_id', '=', item_id).executeTakeFirst();
+    return (row?.min_quantity as string | undefined) ?? null;
+  },
+
+  async setOverride(db: Tx, key: { org_id: string; warehouse_id: string; item_id: string }, min: string | null, global: string | null): Promise<StockLevelRow> {
+    return db.updateTable(LEVEL).set({ min_quantity_override: min, min_quantity: min ?? global, updated_at: sql`now()` })
+      .where('org_id', '=', key.org_id).where('warehouse_id', '=', key.warehouse_id).where('item_id', '=', key.item_id)
+      .returningAll().executeTakeFirstOrThrow() as Promise<StockLevelRow>;
+  },
+
+  async hasHistory(db: Tx, org_id: string, item_ids: string[]): Promise<boolean> {
+    if (item_ids.length === 0) return false;
+    const row = await db.selectFrom(MOVEMENT).select('id').where('org_id', '=', org_id).where('item_id', 'in', item_ids).limit(1).executeTakeFirst();
+    return !!row;
+  },
+
+  async deleteOfItems(db: Tx, org_id: string, item_ids: string[]): Promise<void> {
+    if (item_ids.length === 0) return;
+    await db.deleteFrom(LEVEL).where('org_id', '=', org_id).where('item_id', 'in', item_ids).where('movement_count', '=', 0n).execute();
+    await db.deleteFrom('inventory.item_minimum').where('org_id', '=', org_id).where('item_id', 'in', item_ids).execute();
+  },
+};
+
+export const movementRepository = {
+  async insert(db: Tx, row: NewMovementRow): Promise<MovementRow> {
+    return db.insertInto(MOVEMENT).values(row).returningAll().executeTakeFirstOrThrow() as Promise<MovementRow>;
+  },
+  async get(db: Tx, org_id: string, id: string): Promise<MovementRow | undefined> {
+    return db.selectFrom(MOVEMENT).selectAll().where('org_id', '=', org_id).where('id', '=', id).executeTakeFirst() as Promise<MovementRow | undefined>;
+  },
+  /** The legs of a transfer (`reversals`: the counter-movements of those legs instead). */
+  async ofTransfer(db: Tx, org_id: string, transfer_id: string, reversals = false): Promise<MovementRow[]> {
+    const q = db.selectFrom(MOVEMENT).selectAll().where('org_id', '=', org_id).where('transfer_id', '=', transfer_id);
+    return (reversals ? q.where('type', '=', 'reversal') : q.where('type', '<>', 'reversal')).orderBy('id').execute() as Promise<MovementRow[]>;
+  },
+  /** The movements written by the request that used this idempotency key (both legs of a transfer). */
+  async byIdempotencyKey(db: Tx, org_id: string, key: string): Promise<MovementRow[]> {
+    const first = await db.selectFrom(MOVEMENT).selectAll().where('org_id', '=', org_id).where('idempotency_key', '=', key).executeTakeFirst() as MovementRow | undefined;
+    if (!first) return [];
+    if (first.transfer_id) return movementRepository.ofTransfer(db, org_id, first.transfer_id, first.type === 'reversal');
+    return [first];
+  },
+  async reversalOf(db: Tx, org_id: string, ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await db.selectFrom(MOVEMENT).select(['id', 'reverses_movement_id']).where('org_id', '=', org_id).where('reverses_movement_id', 'in', ids).execute();
+    return new Map(rows.map((r) => [r.reverses_movement_id as string, r.id as string]));
+  },
+  async list(db: Tx, org_id: string, f: {
+    product_id?: string | undefined; item_id?: string | undefined; warehouse_id?: string | undefined; user_id?: string | undefined; employee_id?: string | undefined;
+    type?: string | undefined; reference_type?: string | undefined; reference_id?: string | undefined; from?: string | undefined; to?: string | undefined; limit: number; offset: number;
+  }): Promise<{ rows: MovementRow[]; total: number }> {
+    let q = db.selectFrom(MOVEMENT).where('org_id', '=', org_id);
+    if (f.product_id) q = q.where('product_id', '=', f.product_id);
+    if (f.item_id) q = q.where('item_id', '=', f.item_id);
+    if (f.warehouse_id) q = q.where('warehouse_id', '=', f.warehouse_id);
+    if (f.user_id) q = q.where('user_id', '=', f.user_id);
+    if (f.employee_id) q = q.where('employee_id', '=', f.employee_id);
+    if (f.type) q = q.where('type', '=', f.type);
+    if (f.reference_type) q = q.where('reference_type', '=', f.reference_type);
+    if (f.reference_id) q = q.where('reference_id', '=', f.reference_id);
+    if (f.from) q = q.where('created_at', '>=', new Date(f.from));
+    if (f.to) q = q.where('created_at', '<', new Date(f.to));
+    const { total } = await q.select(sql<string>`count(*)`.as('total')).executeTakeFirstOrThrow();
+    const rows = await q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).offset(f.offset).execute();
+    return { rows: rows as MovementRow[], total: Number(total) };
+  },
+};

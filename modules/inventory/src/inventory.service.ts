@@ -1,0 +1,315 @@
+import { sql } from 'kysely';
+import { AppError, assert, newId, type Actor } from '@chaharsu/kit';
+import { pgConstraint, pgErrorCode } from '@chaharsu/db';
+import type { Ctx } from '@chaharsu/http';
+import type { AuditApi } from '@chaharsu/audit';
+import type { CatalogApi, CatalogItem } from '@chaharsu/catalog';
+import type { NotifyApi } from '@chaharsu/notify';
+import { movementRepository as movements, stockRepository as stock } from './inventory.repository.js';
+import type { MovementRow, StockLevelRow } from './inventory.tables.js';
+import type {
+  AdjustmentCreate, MinimumBody, MovementCreate, MovementDto, MovementPage, MovementQuery, MoveResult, ReversalCreate, StockLevelDto,
+  StockListQuery, StockPage, StockQuery,
+} from './inventory.contracts.js';
+import type { StockAlertRecipients, WarehouseDirectory } from './inventory.ports.js';
+import './inventory.errors.js';
+
+/** Options only other modules pass (never taken from an HTTP body). */
+export interface MoveOptions {
+  /** The employee who physically moved the goods (the warehouse module passes a face-confirmed one). */
+  employee_id?: string | null;
+  /** Accept a balance below zero: a sale that already happened elsewhere (e.g. mirrored from a branch POS). */
+  allow_negative?: boolean;
+}
+
+interface Leg {
+  id: string;
+  type: MovementRow['type'];
+  warehouse_id: string;
+  delta: number;
+  counter_warehouse_id: string | null;
+  transfer_id: string | null;
+  reverses_movement_id: string | null;
+}
+
+interface Note { reason?: string | undefined; reference_type?: string | undefined; reference_id?: string | undefined; idempotency_key?: string | undefined }
+
+export interface InventoryDeps {
+  audit: AuditApi;
+  catalog: CatalogApi;
+  notify: NotifyApi;
+  warehouses: WarehouseDirectory;
+  recipients: StockAlertRecipients;
+}
+
+const qty = (n: number): string => n.toFixed(3);
+const num = (s: string | null): number | null => (s === null ? null : Number(s));
+
+function orgOf(ctx: Ctx): string {
+  assert(ctx.org_id, 'inventory needs an organisation in the context');
+  return ctx.org_id;
+}
+
+function actorIds(actor: Actor): { user_id: string | null; actor_id: string | null } {
+  switch (actor.kind) {
+    case 'user': return { user_id: actor.user_id, actor_id: actor.user_id };
+    case 'api_key': return { user_id: null, actor_id: actor.api_key_id };
+    case 'agent': return { user_id: null, actor_id: actor.agent_id };
+    case 'system': return { user_id: null, actor_id: actor.reason };
+  }
+}
+
+export function toMovementDto(row: MovementRow, reversed_by: string | null = null): MovementDto {
+  return {
+    id: row.id, created_at: row.created_at.toISOString(), type: row.type, warehouse_id: row.warehouse_id, item_id: row.item_id,
+    product_id: row.product_id, variant_id: row.variant_id, quantity_delta: Number(row.quantity_delta), quantity_after: Number(row.quantity_after),
+    counter_warehouse_id: row.counter_warehouse_id, transfer_id: row.transfer_id, reverses_movement_id: row.reverses_movement_id,
+    reversed_by_movement_id: reversed_by, user_id: row.user_id, employee_id: row.employee_id, actor_kind: row.actor_kind,
+    reason: row.reason, reference_type: row.reference_type, reference_id: row.reference_id,
+  };
+}
+
+function toStockDto(row: StockLevelRow, item: CatalogItem | undefined): StockLevelDto {
+  return {
+    warehouse_id: row.warehouse_id, item_id: row.item_id, product_id: row.product_id, variant_id: row.variant_id,
+    code: item?.code ?? '', name: item?.name ?? '', unit: item?.unit ?? '',
+    quantity: Number(row.quantity), min_quantity: num(row.min_quantity), min_quantity_override: num(row.min_quantity_override),
+    last_movement_at: row.last_movement_at ? row.last_movement_at.toISOString() : null, updated_at: row.updated_at.toISOString(),
+  };
+}
+
+export function createInventoryService(deps: InventoryDeps) {
+  const { audit, catalog, notify, warehouses, recipients } = deps;
+
+  async function itemOf(ctx: Ctx, item_id: string): Promise<CatalogItem> {
+    const item = (await catalog.getItems(ctx, [item_id])).get(item_id);
+    if (!item) throw new AppError('inventory.item_not_found');
+    if (item.has_variants) throw new AppError('inventory.item_needs_variant');
+    return item;
+  }
+
+  async function requireWarehouse(ctx: Ctx, warehouse_id: string): Promise<void> {
+    if (!(await warehouses.exists(ctx, warehouse_id))) throw new AppError('inventory.warehouse_not_found');
+  }
+
+  /** Serialises requests that carry the same idempotency key; returns what the first one wrote, if any. */
+  async function replay(ctx: Ctx, key: string | undefined, expect: { item_id?: string; types: MovementRow['type'][] }): Promise<MoveResult | null> {
+    if (!key) return null;
+    const org_id = orgOf(ctx);
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`inventory:${org_id}:${key}`}, 0))`.execute(ctx.db);
+    const rows = await movements.byIdempotencyKey(ctx.db, org_id, key);
+    if (rows.length === 0) return null;
+    if (rows.some((r) => !expect.types.includes(r.type) || (expect.item_id && r.item_id !== expect.item_id))) throw new AppError('inventory.idempotency_key_reused');
+    return { movements: rows.map((r) => toMovementDto(r)), replayed: true };
+  }
+
+  /** Tells the people responsible once when a balance falls below its minimum (again after it recovered). */
+  async function alertIfLow(ctx: Ctx, level: StockLevelRow, item: CatalogItem): Promise<void> {
+    if (level.min_quantity === null || Number(level.quantity) >= Number(level.min_quantity) || level.low_notified_at !== null) return;
+    if (!(await stock.markLowNotified(ctx.db, { org_id: level.org_id, warehouse_id: level.warehouse_id, item_id: level.item_id }))) return;
+    const users = await recipients.lowStock(ctx, level.warehouse_id);
+    if (users.length === 0) return;
+    await notify.send(ctx, {
+      kind: 'inventory.low_stock',
+      title_key: 'inventory.notifications.low_stock',
+      params: { code: item.code, name: item.name, unit: item.unit, quantity: Number(level.quantity), min_quantity: Number(level.min_quantity), warehouse_id: level.warehouse_id },
+      link: `/inventory/low-stock?warehouse_id=${level.warehouse_id}`,
+      entity_type: 'inventory.stock_level',
+      entity_id: `${level.warehouse_id}:${level.item_id}`,
+      dedupe_key: `inventory.low_stock:${level.warehouse_id}:${level.item_id}`,
+      recipient_user_ids: users,
+    });
+  }
+
+  /**
+   * Applies the legs and appends their movements in the caller's transaction. Legs lock their stock rows
+   * in warehouse order, so two opposite transfers cannot deadlock each other.
+   */
+  async function write(ctx: Ctx, item: CatalogItem, legs: Leg[], note: Note, options: MoveOptions): Promise<MoveResult> {
+    const org_id = orgOf(ctx);
+    const who = actorIds(ctx.actor);
+    const written = new Map<string, MovementRow>();
+    const levels: StockLevelRow[] = [];
+    for (const leg of [...legs].sort((a, b) => a.warehouse_id.localeCompare(b.warehouse_id))) {
+      const key = { org_id, warehouse_id: leg.warehouse_id, item_id: item.item_id };
+      const allow_negative = leg.delta > 0 || options.allow_negative === true;
+      if (allow_negative) await stock.ensure(ctx.db, [{ ...key, product_id: item.product_id, variant_id: item.variant_id }]);
+      const level = await stock.applyDelta(ctx.db, key, qty(leg.delta), allow_negative);
+      if (!level) {
+        const available = Number((await stock.get(ctx.db, key))?.quantity ?? 0);
+        throw new AppError('inventory.insufficient_stock', { item_id: item.item_id, code: item.code, warehouse_id: leg.warehouse_id, available, requested: -leg.delta });
+      }
+      levels.push(level);
+      const row = await insertMovement(ctx, {
+        org_id, id: leg.id, type: leg.type, warehouse_id: leg.warehouse_id, item_id: item.item_id, product_id: item.product_id, variant_id: item.variant_id,
+        quantity_delta: qty(leg.delta), quantity_after: level.quantity, counter_warehouse_id: leg.counter_warehouse_id, transfer_id: leg.transfer_id,
+        reverses_movement_id: leg.reverses_movement_id, user_id: who.user_id, employee_id: options.employee_id ?? null, actor_kind: ctx.actor.kind,
+        actor_id: who.actor_id, reason: note.reason ?? null, reference_type: note.reference_type ?? null, reference_id: note.reference_id ?? null,
+        idempotency_key: leg === legs[0] ? note.idempotency_key ?? null : null,
+      });
+      written.set(row.id, row);
+    }
+    for (const level of levels) await alertIfLow(ctx, level, item);
+    const result = legs.map((leg) => written.get(leg.id)).filter((r): r is MovementRow => !!r).map((r) => toMovementDto(r));
+    await audit.record(ctx, { action: `inventory.movement.${legs[0]?.type ?? 'unknown'}`, entity_type: 'inventory.movement', entity_id: result[0]?.id ?? null, after: result });
+    return { movements: result, replayed: false };
+  }
+
+  async function insertMovement(ctx: Ctx, row: Parameters<typeof movements.insert>[1]): Promise<MovementRow> {
+    try {
+      return await movements.insert(ctx.db, row);
+    } catch (error) {
+      if (pgErrorCode(error) === '23505' && pgConstraint(error) === 'movement_reversed_once') throw new AppError('inventory.already_reversed');
+      throw error;
+    }
+  }
+
+  function leg(type: Leg['type'], warehouse_id: string, delta: number, extra: Partial<Leg> = {}): Leg {
+    return { id: newId(), type, warehouse_id, delta, counter_warehouse_id: null, transfer_id: null, reverses_movement_id: null, ...extra };
+  }
+
+  async function levelsPage(ctx: Ctx, rows: StockLevelRow[], total: number): Promise<StockPage> {
+    const items = await catalog.getItems(ctx, rows.map((r) => r.item_id));
+    return { items: rows.map((r) => toStockDto(r, items.get(r.item_id))), total };
+  }
+
+  return {
+    /** IN, OUT or TRANSFER (two legs, one transaction). OUT and the transfer's out leg refuse to go below zero. */
+    async move(ctx: Ctx, input: MovementCreate, options: MoveOptions = {}): Promise<MoveResult> {
+      const types: MovementRow['type'][] = input.type === 'transfer' ? ['transfer_out', 'transfer_in'] : [input.type];
+      const replayed = await replay(ctx, input.idempotency_key, { item_id: input.item_id, types });
+      if (replayed) return replayed;
+      const item = await itemOf(ctx, input.item_id);
+      if (input.type === 'transfer') {
+        if (input.from_warehouse_id === input.to_warehouse_id) throw new AppError('inventory.transfer_same_warehouse');
+        await requireWarehouse(ctx, input.from_warehouse_id);
+        await requireWarehouse(ctx, input.to_warehouse_id);
+        const out = leg('transfer_out', input.from_warehouse_id, -input.quantity, { counter_warehouse_id: input.to_warehouse_id });
+        out.transfer_id = out.id;
+        const inLeg = leg('transfer_in', input.to_warehouse_id, input.quantity, { counter_warehouse_id: input.from_warehouse_id, transfer_id: out.id });
+        return write(ctx, item, [out, inLeg], input, options);
+      }
+      await requireWarehouse(ctx, input.warehouse_id);
+      return write(ctx, item, [leg(input.type, input.warehouse_id, input.type === 'in' ? input.quantity : -input.quantity)], input, options);
+    },
+
+    /** ADJUST: a counted quantity (the difference is recorded) or a signed correction. */
+    async adjust(ctx: Ctx, input: AdjustmentCreate, options: MoveOptions = {}): Promise<MoveResult> {
+      if ((input.counted_quantity === undefined) === (input.quantity_delta === undefined)) throw new AppError('inventory.adjust_quantity_required');
+      const replayed = await replay(ctx, input.idempotency_key, { item_id: input.item_id, types: ['adjust'] });
+      if (replayed) return replayed;
+      const org_id = orgOf(ctx);
+      const item = await itemOf(ctx, input.item_id);
+      await requireWarehouse(ctx, input.warehouse_id);
+      let delta = input.quantity_delta ?? 0;
+      if (input.counted_quantity !== undefined) {
+        const key = { org_id, warehouse_id: input.warehouse_id, item_id: item.item_id };
+        await stock.ensure(ctx.db, [{ ...key, product_id: item.product_id, variant_id: item.variant_id }]);
+        const current = await stock.get(ctx.db, key, true);
+        delta = Math.round((input.counted_quantity - Number(current?.quantity ?? 0)) * 1000) / 1000;
+      }
+      if (delta === 0) throw new AppError('inventory.adjust_no_change');
+      return write(ctx, item, [leg('adjust', input.warehouse_id, delta)], input, options);
+    },
+
+    /** REVERSAL: counter-movements for a movement (both legs of a transfer), once; the original is never edited. */
+    async reverse(ctx: Ctx, movement_id: string, input: ReversalCreate, options: MoveOptions = {}): Promise<MoveResult> {
+      const org_id = orgOf(ctx);
+      const original = await movements.get(ctx.db, org_id, movement_id);
+      if (!original) throw new AppError('inventory.movement_not_found');
+      if (original.type === 'reversal') throw new AppError('inventory.cannot_reverse_reversal');
+      const replayed = await replay(ctx, input.idempotency_key, { item_id: original.item_id, types: ['reversal'] });
+      if (replayed) return replayed;
+      const originals = original.transfer_id ? await movements.ofTransfer(ctx.db, org_id, original.transfer_id) : [original];
+      if ((await movements.reversalOf(ctx.db, org_id, originals.map((o) => o.id))).size > 0) throw new AppError('inventory.already_reversed');
+      const item = (await catalog.getItems(ctx, [original.item_id])).get(original.item_id);
+      assert(item, 'a moved item must still exist (deletion is refused once it has movements)');
+      const legs = originals.map((o) => leg('reversal', o.warehouse_id, -Number(o.quantity_delta), {
+        reverses_movement_id: o.id, transfer_id: o.transfer_id, counter_warehouse_id: o.counter_warehouse_id,
+      }));
+      return write(ctx, item, legs, { reason: input.reason, reference_type: original.reference_type ?? undefined, reference_id: original.reference_id ?? undefined, idempotency_key: input.idempotency_key }, options);
+    },
+
+    async listMovements(ctx: Ctx, query: MovementQuery): Promise<MovementPage> {
+      const org_id = orgOf(ctx);
+      const { rows, total } = await movements.list(ctx.db, org_id, query);
+      const reversals = await movements.reversalOf(ctx.db, org_id, rows.map((r) => r.id));
+      return { items: rows.map((r) => toMovementDto(r, reversals.get(r.id) ?? null)), total };
+    },
+
+    async getMovement(ctx: Ctx, id: string): Promise<MovementDto> {
+      const org_id = orgOf(ctx);
+      const row = await movements.get(ctx.db, org_id, id);
+      if (!row) throw new AppError('inventory.movement_not_found');
+      return toMovementDto(row, (await movements.reversalOf(ctx.db, org_id, [id])).get(id) ?? null);
+    },
+
+    async listStock(ctx: Ctx, query: StockQuery): Promise<StockPage> {
+      const { rows, total } = await stock.list(ctx.db, orgOf(ctx), query);
+      return levelsPage(ctx, rows, total);
+    },
+    async lowStock(ctx: Ctx, query: StockListQuery): Promise<StockPage> {
+      const { rows, total } = await stock.list(ctx.db, orgOf(ctx), { ...query, only: 'low' });
+      return levelsPage(ctx, rows, total);
+    },
+    async negativeStock(ctx: Ctx, query: StockListQuery): Promise<StockPage> {
+      const { rows, total } = await stock.list(ctx.db, orgOf(ctx), { ...query, only: 'negative' });
+      return levelsPage(ctx, rows, total);
+    },
+
+    /** Balances of items in one warehouse (absent rows: 0), for the shop's cart and the station screen. */
+    async quantities(ctx: Ctx, warehouse_id: string, item_ids: string[]): Promise<Map<string, number>> {
+      const org_id = orgOf(ctx);
+      const out = new Map<string, number>(item_ids.map((id) => [id, 0]));
+      if (item_ids.length === 0) return out;
+      const rows = await ctx.db.selectFrom('inventory.stock_level').select(['item_id', 'quantity']).where('org_id', '=', org_id)
+        .where('warehouse_id', '=', warehouse_id).where('item_id', 'in', item_ids).execute();
+      for (const r of rows) out.set(r.item_id as string, Number(r.quantity));
+      return out;
+    },
+
+    /** The item's global minimum (null: none); every warehouse without its own minimum follows it. */
+    async setItemMinimum(ctx: Ctx, item_id: string, body: MinimumBody): Promise<{ item_id: string; min_quantity: number | null }> {
+      const org_id = orgOf(ctx);
+      const item = await itemOf(ctx, item_id);
+      const before = await stock.globalMinimum(ctx.db, org_id, item_id);
+      await stock.setGlobalMinimum(ctx.db, org_id, item_id, item.product_id, body.min_quantity === null ? null : qty(body.min_quantity));
+      const { rows } = await stock.list(ctx.db, org_id, { item_id, limit: 500, offset: 0 });
+      for (const level of rows) await alertIfLow(ctx, level, item);
+      await audit.record(ctx, { action: 'inventory.minimum.set', entity_type: 'inventory.item_minimum', entity_id: item_id, before: { min_quantity: num(before) }, after: body });
+      return { item_id, min_quantity: body.min_quantity };
+    },
+
+    /** A warehouse's own minimum for the item (null: follow the global one). */
+    async setWarehouseMinimum(ctx: Ctx, warehouse_id: string, item_id: string, body: MinimumBody): Promise<StockLevelDto> {
+      const org_id = orgOf(ctx);
+      const item = await itemOf(ctx, item_id);
+      await requireWarehouse(ctx, warehouse_id);
+      const key = { org_id, warehouse_id, item_id };
+      await stock.ensure(ctx.db, [{ ...key, product_id: item.product_id, variant_id: item.variant_id }]);
+      const before = await stock.get(ctx.db, key, true);
+      const level = await stock.setOverride(ctx.db, key, body.min_quantity === null ? null : qty(body.min_quantity), await stock.globalMinimum(ctx.db, org_id, item_id));
+      await alertIfLow(ctx, level, item);
+      await audit.record(ctx, { action: 'inventory.minimum.set', entity_type: 'inventory.stock_level', entity_id: `${warehouse_id}:${item_id}`, before: { min_quantity_override: num(before?.min_quantity_override ?? null) }, after: body });
+      return toStockDto((await stock.get(ctx.db, key)) ?? level, item);
+    },
+
+    /** Catalog hook: a stock row for every new item in the default warehouse (W2). */
+    async onItemsCreated(ctx: Ctx, items: Array<{ item_id: string; product_id: string; variant_id: string | null }>): Promise<void> {
+      const warehouse_id = await warehouses.defaultWarehouseId(ctx);
+      if (!warehouse_id) return;
+      const org_id = orgOf(ctx);
+      await stock.ensure(ctx.db, items.map((i) => ({ org_id, warehouse_id, ...i })));
+    },
+
+    /** Catalog hook: an item with stock history cannot be deleted (deactivate it instead). */
+    async onItemsDeleting(ctx: Ctx, items: Array<{ item_id: string }>): Promise<void> {
+      const org_id = orgOf(ctx);
+      const ids = items.map((i) => i.item_id);
+      if (await stock.hasHistory(ctx.db, org_id, ids)) throw new AppError('inventory.item_has_movements');
+      await stock.deleteOfItems(ctx.db, org_id, ids);
+    },
+  };
+}
+
+export type InventoryService = ReturnType<typeof createInventoryService>;

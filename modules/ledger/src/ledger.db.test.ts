@@ -1,0 +1,100 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import pino from 'pino';
+import pg from 'pg';
+import { inTransaction, type Db } from '@chaharsu/db';
+import { createTestDatabase, openTestDb, type TestDatabase } from '@chaharsu/db/testing';
+import { AppError, newId, systemContext } from '@chaharsu/kit';
+import type { Ctx } from '@chaharsu/http';
+import { createLedgerService } from './ledger.service.js';
+
+const ledger = createLedgerService();
+const logger = pino({ level: 'silent' });
+let database: TestDatabase;
+let db: Db;
+let close: () => Promise<void>;
+const org_id = newId();
+
+function inOrg<T>(fn: (ctx: Ctx) => Promise<T>, org = org_id): Promise<T> {
+  return inTransaction(db, { org_id: org, user_id: null }, (tx) => fn({ ...systemContext(logger, 'test', org), db: tx }));
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try { await promise; return 'none'; } catch (error) { return error instanceof AppError ? error.code : String(error); }
+}
+
+describe('ledger', () => {
+  let funding: string;
+  let credit: string;
+  let sales: string;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    ({ db, close } = openTestDb(database.app_url));
+    await inOrg(async (ctx) => {
+      funding = (await ledger.openAccount(ctx, { kind: 'credit_funding', name: 'funding', allow_negative: true })).id;
+      credit = (await ledger.openAccount(ctx, { kind: 'seller_credit', name: 'seller credit' })).id;
+      sales = (await ledger.openAccount(ctx, { kind: 'topup_sales', name: 'sales' })).id;
+    });
+  });
+  afterAll(async () => { await close(); await database.drop(); });
+
+  it('moves money between two accounts, refuses an overdraft, and keeps the ledger at zero sum', async () => {
+    await inOrg((ctx) => ledger.transfer(ctx, { from_account_id: funding, to_account_id: credit, amount_rial: 10_000n, kind: 'test.fund', idempotency_key: 'fund-1' }));
+    const posted = await inOrg((ctx) => ledger.transfer(ctx, { from_account_id: credit, to_account_id: sales, amount_rial: 4_000n, kind: 'test.sale' }));
+    expect(posted.from_balance_after_rial).toBe(6_000n);
+    expect(await codeOf(inOrg((ctx) => ledger.transfer(ctx, { from_account_id: credit, to_account_id: sales, amount_rial: 6_001n, kind: 'test.sale' })))).toBe('ledger.insufficient_funds');
+    expect(await inOrg((ctx) => ledger.balance(ctx, credit))).toBe(6_000n);
+    expect(await inOrg((ctx) => ledger.balance(ctx, funding))).toBe(-10_000n);
+    const report = await inOrg((ctx) => ledger.reconcile(ctx));
+    expect(report).toMatchObject({ ok: true, problems: [], total_balance_rial: 0, transfers_checked: 2, entries_checked: 4 });
+  });
+
+  it('returns the first transfer for a repeated idempotency key and refuses the key for a different transfer', async () => {
+    const again = await inOrg((ctx) => ledger.transfer(ctx, { from_account_id: funding, to_account_id: credit, amount_rial: 10_000n, kind: 'test.fund', idempotency_key: 'fund-1' }));
+    expect(again.amount_rial).toBe(10_000n);
+    expect(await inOrg((ctx) => ledger.balance(ctx, credit))).toBe(6_000n);
+    expect(await codeOf(inOrg((ctx) => ledger.transfer(ctx, { from_account_id: funding, to_account_id: credit, amount_rial: 99n, kind: 'test.fund', idempotency_key: 'fund-1' })))).toBe('ledger.idempotency_key_reused');
+  });
+
+  it('decides a batch in order: a refused transfer does not stop a later one that fits', async () => {
+    // credit holds 6,000: 5,000 fits, the next 5,000 does not, 1,000 still fits.
+    const outcomes = await inOrg((ctx) => ledger.transferBatch(ctx, [5_000n, 5_000n, 1_000n].map((amount_rial) => ({ from_account_id: credit, to_account_id: sales, amount_rial, kind: 'test.sale' })), 'each'));
+    expect(outcomes.map((o) => o.status)).toEqual(['posted', 'refused', 'posted']);
+    expect(await inOrg((ctx) => ledger.balance(ctx, credit))).toBe(0n);
+    const statement = await inOrg((ctx) => ledger.statement(ctx, credit, { order: 'asc', limit: 100, offset: 0 }));
+    expect(statement.items.map((l) => [l.amount_rial, l.balance_after_rial])).toEqual([[10_000, 10_000], [-4_000, 6_000], [-5_000, 1_000], [-1_000, 0]]);
+    expect(statement).toMatchObject({ opening_balance_rial: 0, closing_balance_rial: 0, total: 4 });
+  });
+
+  it('filters a statement by date with the opening balance of the range', async () => {
+    const future = new Date(Date.now() + 86_400_000).toISOString();
+    const empty = await inOrg((ctx) => ledger.statement(ctx, sales, { from: future, order: 'asc', limit: 10, offset: 0 }));
+    expect(empty).toMatchObject({ total: 0, opening_balance_rial: 10_000, closing_balance_rial: 10_000 });
+  });
+
+  it('does not show one organisation the accounts of another', async () => {
+    const other = newId();
+    expect(await codeOf(inOrg((ctx) => ledger.getAccount(ctx, credit), other))).toBe('ledger.account_not_found');
+    expect(await inOrg((ctx) => ledger.reconcile(ctx), other)).toMatchObject({ ok: true, accounts_checked: 0 });
+  });
+
+  it('refuses to update or delete entries and transfers, and the reconcile finds a tampered balance', async () => {
+    const client = new pg.Client({ connectionString: database.app_url });
+    await client.connect();
+    try {
+      await expect(client.query('update ledger.entry set amount_rial = 1')).rejects.toThrow(/permission denied/);
+      await expect(client.query('delete from ledger.transfer')).rejects.toThrow(/permission denied/);
+    } finally {
+      await client.end();
+    }
+    const owner = new pg.Client({ connectionString: database.superuser_url });
+    await owner.connect();
+    try {
+      await owner.query('update ledger.account set balance_rial = balance_rial + 1 where id = $1', [sales]);
+    } finally {
+      await owner.end();
+    }
+    const report = await inOrg((ctx) => ledger.reconcile(ctx));
+    expect(report.ok).toBe(false);
+    expect(report.problems.map((p) => p.kind)).toEqual(expect.arrayContaining(['balance_differs_from_entries', 'ledger_not_zero_sum']));
+  });
+});

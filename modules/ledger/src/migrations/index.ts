@@ -1,0 +1,76 @@
+import { APP_ROLE, tenantTableSql, type ModuleMigration } from '@chaharsu/db';
+
+/**
+ * The double-entry ledger. Every movement is a transfer between two accounts of one organisation;
+ * each transfer writes two entries (one per account) that carry the account's version and its
+ * balance after the entry. Transfers and entries are append-only: the app role may insert and read
+ * them, never update or delete. The account row caches the balance and version (the row that is
+ * locked and guarded); `check (allow_negative or balance_rial >= 0)` is the last wall against overdraft.
+ */
+export const ledgerMigrations: ModuleMigration[] = [
+  {
+    name: '20261121T0300_ledger_base',
+    up: `
+create schema ledger;
+grant usage on schema ledger to ${APP_ROLE};
+
+create table ledger.account (
+  org_id uuid not null,
+  id uuid not null,
+  kind text not null check (kind ~ '^[a-z][a-z_]{1,39}$'),
+  name text not null check (length(name) between 1 and 200),
+  owner_type text check (owner_type is null or length(owner_type) between 1 and 60),
+  owner_id uuid,
+  allow_negative boolean not null default false,
+  balance_rial bigint not null default 0,
+  version bigint not null default 0 check (version >= 0),
+  created_at timestamptz not null default now(),
+  primary key (org_id, id),
+  constraint account_never_negative check (allow_negative or balance_rial >= 0)
+);
+create index account_owner on ledger.account (org_id, owner_type, owner_id);
+${tenantTableSql('ledger.account')}
+-- Only the cached balance and version ever change (under the row lock, in the transaction that writes the entries).
+grant select, insert on ledger.account to ${APP_ROLE};
+grant update (balance_rial, version, name) on ledger.account to ${APP_ROLE};
+
+create table ledger.transfer (
+  org_id uuid not null,
+  id uuid not null,
+  from_account_id uuid not null,
+  to_account_id uuid not null,
+  amount_rial bigint not null check (amount_rial > 0),
+  kind text not null check (kind ~ '^[a-z][a-z0-9_.]{1,59}$'),
+  reference_type text check (reference_type is null or length(reference_type) between 1 and 60),
+  reference_id text check (reference_id is null or length(reference_id) between 1 and 100),
+  memo text check (memo is null or length(memo) <= 500),
+  idempotency_key text check (idempotency_key is null or length(idempotency_key) between 1 and 200),
+  created_at timestamptz not null default now(),
+  primary key (org_id, id),
+  -- No foreign keys to ledger.account: the posting code locks both accounts (and asserts they exist)
+  -- before writing, and an RI check per row would cost two extra lookups on the hot path. The
+  -- reconcile proves every transfer's entries land on its two accounts.
+  check (from_account_id <> to_account_id)
+);
+create unique index transfer_idempotency on ledger.transfer (org_id, idempotency_key) where idempotency_key is not null;
+${tenantTableSql('ledger.transfer')}
+grant select, insert on ledger.transfer to ${APP_ROLE};
+
+-- One row per side of a transfer. (account, version) is unique and versions are consecutive, so an
+-- account's history is one chain: balance_after of version v = balance_after of v-1 + amount of v.
+create table ledger.entry (
+  org_id uuid not null,
+  account_id uuid not null,
+  version bigint not null check (version >= 1),
+  transfer_id uuid not null,
+  amount_rial bigint not null check (amount_rial <> 0),
+  balance_after_rial bigint not null,
+  created_at timestamptz not null default now(),
+  primary key (org_id, account_id, version)
+);
+${tenantTableSql('ledger.entry')}
+grant select, insert on ledger.entry to ${APP_ROLE};
+`,
+    down: 'drop schema ledger cascade;',
+  },
+];

@@ -1,0 +1,28 @@
+import { defineErrorCodes } from '@chaharsu/kit';
+
+export const OrgsErrors = defineErrorCodes({
+  'orgs.not_a_member': 403,
+  'orgs.external_staff_not_allowed': 403,
+  'orgs.role_not_grantable': 403,
+  'orgs.owners_only': 403,
+  'orgs.organisation_not_found': 404,
+  'orgs.branch_not_found': 404,
+  'orgs.warehouse_not_found': 404,
+  'orgs.member_not_found': 404,
+  'orgs.lead_not_found': 404,
+  'orgs.slug_taken': 409,
+  'orgs.branch_code_taken': 409,
+  'orgs.warehouse_code_taken': 409,
+  'orgs.flag_conflict': 409,
+  'orgs.flagged_branch_inactive': 409,
+  'orgs.default_warehouse_required': 409,
+  'orgs.default_warehouse_inactive': 409,
+  'orgs.last_owner': 409,
+  'orgs.already_member': 409,
+  'orgs.unknown_role': 422,
+  'orgs.manager_title_required': 422,
+  'orgs.manager_title_without_manager': 422,
+  'orgs.unknown_branch': 422,
+  'orgs.lead_phone_required': 422,
+  'orgs.invalid_phone': 422,
+});
