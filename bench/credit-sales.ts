@@ -9,7 +9,7 @@
  *      through `pg` with 8 connections on the same PostgreSQL — and the ratio API / floor.
  * Every scenario ends with the reconcile (ledger proof + per-seller figures); any drift fails the run.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -40,7 +40,9 @@ const options = {
 const logger = pino({ level: 'warn' });
 
 function startServer(data_dir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps/server/src/main.ts')], {
+  // BENCH_SERVER_PROFILE=<dir>: write a V8 CPU profile of the server there (open it in Chrome DevTools).
+  const profile = process.env.BENCH_SERVER_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(root, 'apps/server/src/main.ts')], {
     cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: data_dir, LOG_LEVEL: 'warn', SEED_DEMO: 'false',
@@ -99,11 +101,36 @@ async function sellersWithKeys(w: World, count: number, credit_rial: number, lab
   return { ids, keys };
 }
 
+/** CPU seconds (user + system) of a process and its descendants, split into node (the server) and postgres. */
+function cpuOfTree(root_pid: number): { node_s: number; postgres_s: number } {
+  const stats = new Map<number, { ppid: number; comm: string; seconds: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const text = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const comm = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      stats.set(Number(entry), { ppid: Number(fields[1]), comm, seconds: (Number(fields[11]) + Number(fields[12])) / 100 });
+    } catch { /* the process ended meanwhile */ }
+  }
+  const out = { node_s: 0, postgres_s: 0 };
+  const walk = (pid: number): void => {
+    const s = stats.get(pid);
+    if (!s) return;
+    if (s.comm.startsWith('postgres')) out.postgres_s += s.seconds; else out.node_s += s.seconds;
+    for (const [child, c] of stats) if (c.ppid === pid) walk(child);
+  };
+  walk(root_pid);
+  return out;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-async function load(base_url: string, keys: string[], charges: number, prefix: string): Promise<{ per_second: number; accepted: number; p50: number; p95: number; p99: number; other: Record<string, number> }> {
+interface LoadFigures { per_second: number; accepted: number; p50: number; p95: number; p99: number; other: Record<string, number>; client_cpu_ms: number }
+
+async function load(base_url: string, keys: string[], charges: number, prefix: string): Promise<LoadFigures> {
   const per = Math.ceil(charges / options.processes);
   const start_at = Date.now() + 4_000; // the processes load tsx first, then start together
   const results: LoadResult[] = await Promise.all(Array.from({ length: options.processes }, (_, w) => runLoadWorker({
@@ -114,7 +141,21 @@ async function load(base_url: string, keys: string[], charges: number, prefix: s
   const latencies = results.flatMap((r) => r.latencies_ms).sort((a, b) => a - b);
   const other: Record<string, number> = {};
   for (const r of results) for (const [k, v] of Object.entries(r.other)) other[k] = (other[k] ?? 0) + v;
-  return { per_second: accepted / seconds, accepted, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), other };
+  return { per_second: accepted / seconds, accepted, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), other, client_cpu_ms: results.reduce((n, r) => n + r.cpu_ms, 0) };
+}
+
+/** Runs a load and prints its figures, with the CPU each accepted charge cost (a figure contention does not distort much). */
+async function measured(label: string, server_pid: number, base_url: string, keys: string[], prefix: string): Promise<LoadFigures> {
+  const before = cpuOfTree(server_pid);
+  const figures = await load(base_url, keys, options.charges, prefix);
+  const after = cpuOfTree(server_pid);
+  const per = (seconds: number) => (seconds * 1e6) / figures.accepted;
+  const server_us = per(after.node_s - before.node_s);
+  const postgres_us = per(after.postgres_s - before.postgres_s);
+  const client_us = (figures.client_cpu_ms * 1000) / figures.accepted;
+  console.log(`${label}: ${figures.per_second.toFixed(0)} accepted charges/s (${figures.accepted}), p50 ${figures.p50.toFixed(1)} ms, p95 ${figures.p95.toFixed(1)} ms, p99 ${figures.p99.toFixed(1)} ms ${Object.keys(figures.other).length ? JSON.stringify(figures.other) : ''}`);
+  console.log(`  CPU per accepted charge: server ${server_us.toFixed(0)} µs, PostgreSQL ${postgres_us.toFixed(0)} µs, load generator ${client_us.toFixed(0)} µs → at most ${(2e6 / (server_us + postgres_us + client_us)).toFixed(0)}/s on 2 otherwise idle cores`);
+  return figures;
 }
 
 async function reconcile(w: World): Promise<boolean> {
@@ -157,12 +198,11 @@ async function main(): Promise<void> {
     const base_url = `http://127.0.0.1:${port}`;
     const hot = await sellersWithKeys(w, 1, options.charges * 5_000 * 2, 'hot');
     await load(base_url, hot.keys, Math.min(2_000, options.charges), 'warm');
-    const one = await load(base_url, hot.keys, options.charges, 'hot');
-    console.log(`1 hot seller, ${options.connections} connections: ${one.per_second.toFixed(0)} accepted charges/s (${one.accepted}), p50 ${one.p50.toFixed(1)} ms, p95 ${one.p95.toFixed(1)} ms, p99 ${one.p99.toFixed(1)} ms ${Object.keys(one.other).length ? JSON.stringify(one.other) : ''}`);
+    const one = await measured(`1 hot seller, ${options.connections} connections`, server.pid ?? 0, base_url, hot.keys, 'hot');
     ok = (await reconcile(w)) && ok;
     const many = await sellersWithKeys(w, options.sellers, Math.ceil((options.charges * 5_000 * 2) / options.sellers), 'seller');
-    const spread = await load(base_url, many.keys, options.charges, 'many');
-    console.log(`${options.sellers} sellers, ${options.connections} connections: ${spread.per_second.toFixed(0)} accepted charges/s (${spread.accepted}), p50 ${spread.p50.toFixed(1)} ms, p95 ${spread.p95.toFixed(1)} ms, p99 ${spread.p99.toFixed(1)} ms ${Object.keys(spread.other).length ? JSON.stringify(spread.other) : ''}`);
+    await load(base_url, many.keys, Math.min(2_000, options.charges), 'warm-many');
+    const spread = await measured(`${options.sellers} sellers, ${options.connections} connections`, server.pid ?? 0, base_url, many.keys, 'many');
     ok = (await reconcile(w)) && ok;
     const urls = runningEmbedded({ DATA_DIR: data_dir });
     const floorRate = await floor(urls?.superuser_url ?? '');

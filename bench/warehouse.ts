@@ -26,7 +26,7 @@ import { AppError } from '@chaharsu/kit';
 import { createStockModules, asUser } from '@chaharsu/inventory/testing';
 import { allMigrations } from '../apps/server/src/migrations.js';
 
-interface Options { products: number; samples: number; operators: number; outs_per_operator: number; keep: boolean }
+interface Options { products: number; samples: number; operators: number; outs_per_operator: number; keep: boolean; explain: boolean }
 
 function parseOptions(argv: string[]): Options {
   const value = (name: string, fallback: number): number => {
@@ -41,12 +41,20 @@ function parseOptions(argv: string[]): Options {
     operators: value('operators', 16),
     outs_per_operator: value('outs', 100),
     keep: argv.includes('--keep'),
+    explain: argv.includes('--explain'),
   };
 }
 
 const NOUNS = ['شیر', 'ماست', 'پنیر', 'کره', 'دوغ', 'چای', 'قهوه', 'شکر', 'برنج', 'روغن', 'نان', 'کیک', 'بیسکویت', 'شکلات', 'آبمیوه', 'نوشابه', 'ماکارونی', 'رب', 'عدس', 'لوبیا', 'نخود', 'صابون', 'شامپو', 'دستمال', 'پودر', 'کنسرو', 'سس', 'عسل', 'مربا', 'خرما'];
 const ADJECTIVES = ['کم چرب', 'پرچرب', 'ویژه', 'خانواده', 'ممتاز', 'ساده', 'طلایی', 'سفید', 'رژیمی', 'ارگانیک', 'فله', 'صادراتی'];
 const BRANDS = ['پاک', 'میهن', 'کاله', 'دامداران', 'گلستان', 'طبیعت', 'مهرام', 'بیژن', 'زر', 'سحر', 'تبرک', 'چین چین', 'نستله', 'یک و یک', 'آیدین', 'شیرین عسل'];
+
+/** A pool whose idle connections may be cut when the benchmark's PostgreSQL stops (ignored then). */
+function open(url: string, max_connections: number, statement_timeout_ms?: number): ReturnType<typeof createDb> {
+  const opened = createDb({ url, max_connections, ...(statement_timeout_ms === undefined ? {} : { statement_timeout_ms }) });
+  opened.pool.on('error', () => {});
+  return opened;
+}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -67,7 +75,7 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 
 /** Loads products, barcodes, prices, stock levels and 5 movements per product with SQL (generate_series). */
 async function load(superuser_url: string, org_id: string, warehouse_id: string, user_id: string, n: number): Promise<void> {
-  const { db } = createDb({ url: superuser_url, max_connections: 1, statement_timeout_ms: 0 });
+  const { db } = open(superuser_url, 1, 0);
   const words = (list: string[]) => sql.raw(`array[${list.map((w) => `'${w}'`).join(',')}]`);
   try {
     await sql`create or replace function pg_temp.uuid7(ts timestamptz) returns uuid language sql volatile as $$
@@ -99,7 +107,7 @@ async function load(superuser_url: string, org_id: string, warehouse_id: string,
 }
 
 async function checkShape(superuser_url: string, org_id: string): Promise<void> {
-  const { db } = createDb({ url: superuser_url, max_connections: 1 });
+  const { db } = open(superuser_url, 1);
   try {
     const sample = await sql<{ name: string; code: string; search_text: string; barcode: string }>`
       select p.name, p.code, p.search_text, b.code as barcode from catalog.product p join catalog.barcode b on b.org_id = p.org_id and b.product_id = p.id
@@ -117,7 +125,7 @@ async function checkShape(superuser_url: string, org_id: string): Promise<void> 
 }
 
 async function dataSize(superuser_url: string): Promise<string[]> {
-  const { db } = createDb({ url: superuser_url, max_connections: 1 });
+  const { db } = open(superuser_url, 1);
   try {
     const tables = await sql<{ name: string; rows: string; size: string }>`
       select n.nspname || '.' || c.relname as name, c.reltuples::bigint::text as rows, pg_size_pretty(pg_total_relation_size(c.oid)) as size
@@ -130,6 +138,35 @@ async function dataSize(superuser_url: string): Promise<string[]> {
   }
 }
 
+/**
+ * Prints the plans of the hot queries: the barcode probe as the app role (row-level security in force),
+ * and the searches catalog.search_product_ids() runs on catalog.product_search (no row-level security
+ * there; the function applies the organisation), explained as the superuser.
+ */
+async function explain(db: ReturnType<typeof createDb>['db'], superuser_url: string, org_id: string, user_id: string, barcode: string, name: string): Promise<void> {
+  const word = normaliseForSearch(name).split(' ')[0] ?? '';
+  const print = (label: string, rows: Array<{ 'QUERY PLAN': string }>): void => {
+    console.log(`-- ${label}`);
+    for (const line of rows) console.log(`   ${line['QUERY PLAN']}`);
+  };
+  print('barcode (app role)', await inTransaction(db, { org_id, user_id }, async (tx) =>
+    (await sql<{ 'QUERY PLAN': string }>`explain (analyze, buffers) select * from catalog.barcode where org_id = ${org_id} and code_normalised = ${barcode}`.execute(tx)).rows));
+  const su = open(superuser_url, 1);
+  try {
+    const contains = (w: string) => sql`select product_id from catalog.product_search where org_id = ${org_id}
+      and search_key like '%' || catalog.search_key(${w}) || '%' and search_text like ${`%${w}%`} limit 21`;
+    const searches: Array<[string, ReturnType<typeof sql>]> = [
+      [`search common word (${word})`, contains(word)],
+      ['search rare (a code)', contains('p00000777')],
+      ['search rare (two words)', contains(`${word.slice(0, 3)}`)],
+      ['search 1 letter (prefix)', sql`select product_id from catalog.product_search where org_id = ${org_id} and (search_text like ${`${word.slice(0, 1)}%`} or code_normalised like ${`${word.slice(0, 1)}%`}) limit 21`],
+    ];
+    for (const [label, query] of searches) print(label, (await sql<{ 'QUERY PLAN': string }>`explain (analyze, buffers) ${query}`.execute(su.db)).rows);
+  } finally {
+    await su.db.destroy();
+  }
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const base = mkdtempSync(path.join(tmpdir(), 'chaharsu-bench-'));
@@ -139,7 +176,7 @@ async function main(): Promise<void> {
     const credentials = { owner_password: randomBytes(12).toString('hex'), app_password: randomBytes(12).toString('hex') };
     await ensureRoles(pg.superuser_url(), credentials);
     await ensureDatabase(pg.superuser_url(), 'bench');
-    const owner = createDb({ url: roleUrl(pg.superuser_url(), OWNER_ROLE, credentials.owner_password, 'bench'), max_connections: 1 });
+    const owner = open(roleUrl(pg.superuser_url(), OWNER_ROLE, credentials.owner_password, 'bench'), 1);
     await migrateToLatest(owner.db, allMigrations());
     await owner.db.destroy();
     const superuser_url = pg.superuser_url('bench');
@@ -155,7 +192,7 @@ async function main(): Promise<void> {
     await checkShape(superuser_url, org_id);
     console.log('checked: search text as the app writes it; every balance equals the sum of its movements');
 
-    const { db } = createDb({ url: roleUrl(pg.superuser_url(), APP_ROLE, credentials.app_password, 'bench'), max_connections: options.operators + 4 });
+    const { db } = open(roleUrl(pg.superuser_url(), APP_ROLE, credentials.app_password, 'bench'), options.operators + 4);
     const as = <T>(fn: Parameters<typeof asUser<T>>[3]) => asUser(db, org_id, user_id, fn);
     const pick = (): number => 1 + Math.floor(Math.random() * options.products);
     const barcodeOf = (i: number) => `626${String(i).padStart(10, '0')}`;
@@ -177,6 +214,8 @@ async function main(): Promise<void> {
         searches.push(await timed(() => as((ctx) => modules.catalog.search(ctx, { q: text.slice(0, length), include_subcategories: true, limit: 20, offset: 0 }))));
       }
     }
+
+    if (options.explain) await explain(db, superuser_url, org_id, user_id, barcodeOf(pick()), nameOf(pick()));
 
     const itemIds = await as(async (ctx) => (await sql<{ id: string }>`select id from catalog.product where org_id = ${org_id} order by random() limit ${options.operators * options.outs_per_operator}`.execute(ctx.db)).rows.map((r) => r.id));
     const outs: number[] = [];

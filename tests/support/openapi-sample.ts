@@ -111,7 +111,15 @@ export function sampleRequest(url: string, method: string, doc: JsonSchema, opti
   const openapiPath = url.replace(/:(\w+)/g, '{$1}');
   const operation: JsonSchema | undefined = doc.paths?.[openapiPath]?.[method.toLowerCase()];
   const full = { ...options, doc };
-  const path = url.replace(/:(\w+)/g, () => encodeURIComponent(options.id)).replace(/\*/g, 'probe');
+  const pathSchemas = new Map<string, JsonSchema>();
+  for (const parameter of (operation?.parameters ?? []) as JsonSchema[]) if (parameter.in === 'path') pathSchemas.set(parameter.name, resolve(parameter.schema ?? {}, doc));
+  // A path parameter gets the id under test unless its schema cannot hold one (an enum, a locale…).
+  const pathValue = (name: string): string => {
+    const schema = pathSchemas.get(name) ?? {};
+    const takesId = schema.format === 'uuid' || (!schema.enum && (schema.type ?? 'string') === 'string' && fits(options.id, schema));
+    return takesId ? options.id : String(sample(schema, full, name) ?? options.id);
+  };
+  const path = url.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(pathValue(name))).replace(/\*/g, 'probe');
   const query = new URLSearchParams();
   for (const parameter of (operation?.parameters ?? []) as JsonSchema[]) {
     if (parameter.in !== 'query' || (!options.full && !parameter.required)) continue;

@@ -43,6 +43,10 @@ export const ConfigSchema = z.object({
   RATE_LIMIT_PUBLIC_PER_MINUTE: z.coerce.number().int().min(1).max(100000).default(120),
   WEB_DIST_DIR: z.string().optional(),
   TRUST_PROXY: bool.default(false),
+  /** Branch agents: heartbeat interval given to agents, and the command delivery back-off (tests shorten them). */
+  BRANCH_SYNC_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(1000).max(600_000).default(15_000),
+  BRANCH_SYNC_RETRY_BASE_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+  BRANCH_SYNC_RETRY_CAP_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
 }).superRefine((c, issue) => {
   if (c.SMS_PROVIDER === 'kavenegar' && !c.KAVENEGAR_API_KEY) issue.addIssue({ code: 'custom', path: ['KAVENEGAR_API_KEY'], message: 'required when SMS_PROVIDER=kavenegar' });
   if (c.SMS_PROVIDER === 'smsir' && (!c.SMSIR_API_KEY || !c.SMSIR_TEMPLATE_ID)) issue.addIssue({ code: 'custom', path: ['SMSIR_API_KEY'], message: 'SMSIR_API_KEY and SMSIR_TEMPLATE_ID are required when SMS_PROVIDER=smsir' });

@@ -18,10 +18,13 @@ import { seedCreditSalesDemo } from '@chaharsu/credit-sales/testing';
 import { createCatalogModule } from '@chaharsu/catalog';
 import { createInventoryModule } from '@chaharsu/inventory';
 import { createNotifyModule } from '@chaharsu/notify';
+import { createBranchSyncModule } from '@chaharsu/branch-sync';
+import { createContentModule } from '@chaharsu/content';
 import type { Config } from './config.js';
 import type { AuthPorts, SessionInfo } from './ports.js';
 import { loadSecretKey } from './secrets.js';
 import { createStockPorts, stockDemoStep } from './stock-ports.js';
+import { createBranchSyncPorts } from './branch-sync-ports.js';
 import { seedDemo, type DemoSeedStep } from './seed-demo.js';
 
 export interface Composition {
@@ -41,7 +44,8 @@ function platformPermissions(session: SessionInfo): ReadonlySet<string> {
   return held;
 }
 
-export function composeModules(deps: { db: Db; config: Config; logger: Logger }): Composition {
+/** `listen_url`: a connection string for LISTEN (branch-sync's cross-instance command forwarding); absent in one-off tools. */
+export function composeModules(deps: { db: Db; config: Config; logger: Logger; listen_url?: string }): Composition {
   const { db, config, logger } = deps;
   const audit = createAuditModule();
   const identity = createIdentityModule({ db, config: identityConfigFrom(config), audit: audit.api, logger, secret_key: loadSecretKey(config) });
@@ -54,6 +58,11 @@ export function composeModules(deps: { db: Db; config: Config; logger: Logger })
   const catalog = createCatalogModule({ audit: audit.api });
   const stockPorts = createStockPorts(orgs.api);
   const inventory = createInventoryModule({ audit: audit.api, catalog: catalog.api, notify: notify.api, warehouses: stockPorts, recipients: stockPorts });
+  const branchSyncPorts = createBranchSyncPorts(orgs.api, notify.api);
+  const branchSync = createBranchSyncModule({
+    db, listen_url: deps.listen_url ?? null, secret_key: loadSecretKey(config), audit: audit.api, logger, ...branchSyncPorts,
+    options: { heartbeat_interval_ms: config.BRANCH_SYNC_HEARTBEAT_INTERVAL_MS, sweep_interval_ms: Math.min(10_000, config.BRANCH_SYNC_HEARTBEAT_INTERVAL_MS), retry_base_ms: config.BRANCH_SYNC_RETRY_BASE_MS, retry_cap_ms: config.BRANCH_SYNC_RETRY_CAP_MS },
+  });
 
   const modules: ModuleDefinition[] = [
     audit,
@@ -64,6 +73,8 @@ export function composeModules(deps: { db: Db; config: Config; logger: Logger })
     notify,
     catalog,
     inventory,
+    branchSync,
+    createContentModule({ audit: audit.api }),
   ];
 
   /** Each module's demo data, run in order after the organisations exist (see seed-demo.ts). */
@@ -87,10 +98,10 @@ export function composeModules(deps: { db: Db; config: Config; logger: Logger })
     auth,
     seedDemo: () => seedDemo({
       db, logger, identity: identity.api, orgs: orgs.api, steps: demoSeedSteps,
-      base_url: (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/$/, ''),
+      base_url: config.PUBLIC_URL?.replace(/\/$/, '') ?? null,
       sms_provider: config.SMS_PROVIDER,
     }),
-    start: async () => { await identity.telegram?.start(); },
-    stop: async () => { await identity.telegram?.stop(); },
+    start: async () => { await identity.telegram?.start(); await branchSync.start(); },
+    stop: async () => { await branchSync.stop(); await identity.telegram?.stop(); },
   };
 }

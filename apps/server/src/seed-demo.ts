@@ -54,8 +54,8 @@ export interface SeedDemoDeps {
   identity: IdentityApi;
   orgs: OrgsApi;
   steps: readonly DemoSeedStep[];
-  /** Where people open the product (for the log lines). */
-  base_url: string;
+  /** Where people open the product (PUBLIC_URL), or null: the log shows the listening address itself. */
+  base_url: string | null;
   sms_provider: string;
 }
 
@@ -139,12 +139,14 @@ async function buildWorld(deps: SeedDemoDeps, tools: DemoSeedTools): Promise<Dem
 }
 
 function signInLines(deps: SeedDemoDeps, world: DemoWorld): string[] {
+  const where = deps.base_url ?? 'Chaharsu (the address in the line "Chaharsu is running")';
+  const inbox = deps.base_url ? `${deps.base_url}/dev/inbox` : 'the page /dev/inbox';
   const code = deps.sms_provider === 'dev'
-    ? `the one-time code appears in this server log and at ${deps.base_url}/dev/inbox (dev SMS provider)`
+    ? `the one-time code appears in this server log and on ${inbox} (dev SMS provider)`
     : `the one-time code is sent by SMS (${deps.sms_provider})`;
   return [
     `Demo data created: «${world.demo.name}» (demo) and «${world.demo2.name}» (demo-2).`,
-    `Open ${deps.base_url} and sign in with one of these mobile numbers; ${code}.`,
+    `Open ${where} and sign in with one of these mobile numbers; ${code}.`,
     `  platform admin ${DEMO_PHONES.platform_admin} · support partner of demo ${DEMO_PHONES.support_partner}`,
     `  demo: owner ${DEMO_PHONES.demo_owner} · manager (accountant) ${DEMO_PHONES.demo_accountant} · staff ${DEMO_PHONES.demo_staff}`,
     `  demo-2: owner ${DEMO_PHONES.demo2_owner}`,

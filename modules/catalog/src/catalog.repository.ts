@@ -99,25 +99,25 @@ export const productRepository = {
     await db.deleteFrom('catalog.product').where('org_id', '=', org_id).where('id', '=', id).execute();
   },
   /**
-   * Search as you type. Words of 3+ characters use the trigram GIN index ("contains"); a query of only
-   * short words is a prefix match on the name or the code (btree). Unordered in SQL on purpose: ordering
-   * every match of a common word over a million rows costs more than the 50 ms budget; the service ranks
-   * the page it gets.
+   * Search as you type through catalog.search_product_ids() (migration 1003 says why: the trigram index
+   * cannot be used under row-level security, and pg_trgm ignores Persian letters under the C locale).
+   * Words of 2+ characters: every word contained (trigram GIN on the encoded key, exact check on the
+   * text); only 1-character words: a prefix of the name or the code (btree). Unordered in SQL on
+   * purpose — ordering every match of a common word over a million rows costs more than the 50 ms
+   * budget; the service ranks the page. Without words the list is ordered by code. Rows then come
+   * from the RLS-protected table.
    */
-  async search(db: Tx, org_id: string, filter: { words: string[]; code_prefix: string | null; category_paths: string[] | null; category_ids: string[] | null; active?: boolean | undefined; limit: number; offset: number }): Promise<ProductRow[]> {
-    let q = db.selectFrom('catalog.product as p').selectAll('p').where('p.org_id', '=', org_id);
-    const long = filter.words.filter((w) => w.length >= 3);
-    if (long.length > 0) {
-      for (const word of filter.words) q = q.where('p.search_text', 'like', `%${escapeLike(word)}%`);
-    } else if (filter.words.length > 0) {
-      const prefix = `${escapeLike(filter.words.join(' '))}%`;
-      q = q.where((eb) => eb.or([eb('p.search_text', 'like', prefix), eb('p.code_normalised', 'like', `${escapeLike(filter.code_prefix ?? '')}%`)]));
-    }
-    if (filter.category_ids) q = q.where('p.category_id', 'in', filter.category_ids.length ? filter.category_ids : ['00000000-0000-0000-0000-000000000000']);
-    if (filter.active !== undefined) q = q.where('p.is_active', '=', filter.active);
-    if (filter.words.length === 0) q = q.orderBy('p.code_normalised');
-    return q.limit(filter.limit).offset(filter.offset).execute() as Promise<ProductRow[]>;
+  async search(db: Tx, org_id: string, filter: { words: string[]; code_prefix: string | null; category_ids: string[] | null; active?: boolean | undefined; limit: number; offset: number }): Promise<ProductRow[]> {
+    const categories = filter.category_ids ? sql`${filter.category_ids}::uuid[]` : sql`null::uuid[]`;
+    const found = await sql<{ id: string }>`select id from catalog.search_product_ids(${filter.words}::text[], ${filter.code_prefix}::text,
+      ${categories}, ${filter.active ?? null}::boolean, ${filter.limit}::int, ${filter.offset}::int) as s (id)`.execute(db);
+    const ids = found.rows.map((r) => r.id);
+    if (ids.length === 0) return [];
+    const rows = await db.selectFrom('catalog.product').selectAll().where('org_id', '=', org_id).where('id', 'in', ids).execute() as ProductRow[];
+    const position = new Map(ids.map((id, index) => [id, index]));
+    return rows.sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0));
   },
+
   async listAll(db: Tx, org_id: string, after_code: string | null, limit: number): Promise<ProductRow[]> {
     let q = db.selectFrom('catalog.product').selectAll().where('org_id', '=', org_id);
     if (after_code !== null) q = q.where('code_normalised', '>', after_code);

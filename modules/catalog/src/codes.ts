@@ -1,5 +1,7 @@
 import { toLatinDigits, toPersianLetters } from '@chaharsu/kit';
 
+// Control characters (scanner prefixes/suffixes, CR/LF/Tab) and invisible direction marks.
+// eslint-disable-next-line no-control-regex
 const invisible = /[\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
 /**

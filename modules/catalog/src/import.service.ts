@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { sql } from 'kysely';
-import { AppError, newId, normaliseForSearch } from '@chaharsu/kit';
+import { newId, normaliseForSearch } from '@chaharsu/kit';
 import type { Ctx } from '@chaharsu/http';
 import type { AuditApi } from '@chaharsu/audit';
 import { barcodeRepository as barcodes, categoryRepository as categories, priceRepository as prices, productRepository as products } from './catalog.repository.js';

@@ -318,7 +318,7 @@ export function createProductService(audit: AuditApi, categoryService: CategoryS
           : [category.id];
       }
       const rows = await products.search(ctx.db, org_id, {
-        words, code_prefix: text ? normaliseCode(query.q ?? '') : null, category_paths: null, category_ids, active: query.active,
+        words, code_prefix: text ? normaliseCode(query.q ?? '') : null, category_ids, active: query.active,
         limit: query.limit + 1, offset: query.offset,
       });
       const page = rows.slice(0, query.limit);

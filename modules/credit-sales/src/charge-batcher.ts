@@ -1,6 +1,6 @@
 /**
  * Group commit for charges. Concurrent charges are queued per lane (an organisation and a hash of the
- * seller, so one seller always uses the same lane in this process); while a lane's transaction is in
+ * seller, so one seller always uses the same lane in this process); while a lane's transactions are in
  * flight, new charges wait, and the next transaction takes all of them (up to MAX_BATCH). One batch is
  * one transaction: lock the sellers' accounts (id order), read the keys already used, decide each
  * charge in arrival order against the running balance (a refused charge does not block a later one
@@ -21,6 +21,12 @@ import type { SellerRef } from './seller-directory.js';
 export const MAX_BATCH = 512;
 export const MAX_QUEUED_PER_LANE = 20_000;
 export const LANES_PER_ORG = 4;
+/**
+ * Two transactions per lane may be in flight: while one commits (WAL flush), the next has already sent
+ * BEGIN and its lock request, which PostgreSQL grants the moment the first commits — the commit
+ * latency and the round trips before the lock are hidden. The row lock keeps them correct.
+ */
+export const IN_FLIGHT_PER_LANE = 2;
 
 export interface PendingCharge {
   seller: SellerRef;
@@ -36,7 +42,7 @@ export type ChargeDecision =
   | { outcome: 'key_reused' };
 
 interface Waiting { charge: PendingCharge; resolve: (d: ChargeDecision) => void; reject: (e: unknown) => void }
-interface Lane { org_id: string; queue: Waiting[]; running: boolean }
+interface Lane { org_id: string; queue: Waiting[]; in_flight: number }
 
 function laneOf(seller_id: string): number {
   let h = 0;
@@ -114,34 +120,34 @@ export function createChargeBatcher(deps: { db: Db; ledger: LedgerApi; logger: L
     });
   }
 
-  async function drain(lane: Lane, laneKey: string): Promise<void> {
-    lane.running = true;
-    try {
-      while (lane.queue.length > 0) {
-        const waiting = lane.queue.splice(0, MAX_BATCH);
-        try {
-          const decisions = await runBatch(lane.org_id, waiting.map((w) => w.charge));
-          waiting.forEach((w, i) => w.resolve(decisions[i] as ChargeDecision));
-        } catch (error) {
+  /** Starts a batch when the lane has a free slot; when it ends, the next batch takes whatever queued meanwhile. */
+  function pump(lane: Lane, laneKey: string): void {
+    while (lane.in_flight < IN_FLIGHT_PER_LANE && lane.queue.length > 0) {
+      const waiting = lane.queue.splice(0, MAX_BATCH);
+      lane.in_flight += 1;
+      runBatch(lane.org_id, waiting.map((w) => w.charge)).then(
+        (decisions) => waiting.forEach((w, i) => w.resolve(decisions[i] as ChargeDecision)),
+        (error: unknown) => {
           // Nothing of this batch committed: every waiting request fails and may retry with its key.
           deps.logger.error({ err: error, batch_size: waiting.length }, 'charge batch failed');
           for (const w of waiting) w.reject(error);
-        }
-      }
-    } finally {
-      lane.running = false;
-      if (lane.queue.length === 0) lanes.delete(laneKey);
+        },
+      ).finally(() => {
+        lane.in_flight -= 1;
+        if (lane.queue.length > 0) pump(lane, laneKey);
+        else if (lane.in_flight === 0) lanes.delete(laneKey);
+      });
     }
   }
 
   return {
     submit(charge: PendingCharge): Promise<ChargeDecision> {
       const laneKey = `${charge.seller.org_id}:${laneOf(charge.seller.id)}`;
-      const lane = lanes.get(laneKey) ?? { org_id: charge.seller.org_id, queue: [], running: false };
+      const lane = lanes.get(laneKey) ?? { org_id: charge.seller.org_id, queue: [], in_flight: 0 };
       lanes.set(laneKey, lane);
       if (lane.queue.length >= MAX_QUEUED_PER_LANE) return Promise.reject(new AppError('credit_sales.busy'));
       const decided = new Promise<ChargeDecision>((resolve, reject) => lane.queue.push({ charge, resolve, reject }));
-      if (!lane.running) void drain(lane, laneKey);
+      pump(lane, laneKey);
       return decided;
     },
   };

@@ -196,3 +196,41 @@ describe('the operator CLI', () => {
     expect(requests.items).toEqual([expect.objectContaining({ status: 'approved', amount_rial: 500_000 })]);
   });
 });
+
+describe('the seller portal', () => {
+  it('shows a seller\'s person only their own seller: balance, statement, requests, API keys, charges', async () => {
+    const person = t.client();
+    await signIn(person, '09120000040', await orgIdOf(t.database.superuser_url, 'demo')); // the demo seller's person (role seller)
+    const me = await person.get<{ id: string; name: string; balance_rial: number }>('/api/credit-sales/portal/seller');
+    expect(me.status).toBe(200);
+    expect(me.body.balance_rial).toBe(50_000_000); // the demo seed's approved credit
+    const filed = await person.post<{ status: string; seller_id: string }>('/api/credit-sales/portal/requests', { amount_rial: 1_000_000, note: 'واریز کارت به کارت' });
+    expect(filed.body).toMatchObject({ status: 'pending', seller_id: me.body.id });
+    const issued = await person.post<{ id: string; key: string }>('/api/credit-sales/portal/api-keys', { name: 'فروشگاه اینترنتی' });
+    expect(issued.status).toBe(201);
+    expect((await charge(t.base_url, issued.body.key, 'portal-1', { phone: '09301234567', amount_rial: 20_000 })).status).toBe(201);
+    const statement = await person.get<{ items: Array<{ amount_rial: number; balance_after_rial: number }>; closing_balance_rial: number }>('/api/credit-sales/portal/statement?order=desc&limit=1');
+    expect(statement.body.items[0]).toEqual(expect.objectContaining({ amount_rial: -20_000, balance_after_rial: 49_980_000 }));
+    const charges = await person.get<{ items: Array<{ operator: string }> }>('/api/credit-sales/portal/charges');
+    expect(charges.body.items[0]?.operator).toBe('irancell');
+    expect((await person.get<{ items: unknown[] }>('/api/credit-sales/portal/api-keys')).body.items.length).toBeGreaterThan(0);
+    expect((await person.delete(`/api/credit-sales/portal/api-keys/${issued.body.id}`)).status).toBe(200);
+    // The admin side is not theirs.
+    expect((await person.get('/api/credit-sales/sellers')).status).toBe(403);
+    expect((await person.post(`/api/credit-sales/requests/${me.body.id}/approve`, {})).status).toBe(403);
+  });
+
+  it('refuses the portal to a person linked to no seller', async () => {
+    const owner = await admin.client.get<{ code: string }>('/api/credit-sales/portal/seller');
+    expect(owner.body.code).toBe('credit_sales.not_a_seller_user');
+  });
+});
+
+describe('the ledger routes', () => {
+  it('list accounts and run the reconcile for an admin', async () => {
+    const accounts = await admin.client.get<{ total: number }>('/api/ledger/accounts?kind=seller_credit');
+    expect(accounts.body.total).toBeGreaterThan(1);
+    const report = await admin.client.get<{ ok: boolean; total_balance_rial: number }>('/api/ledger/reconcile');
+    expect(report.body).toMatchObject({ ok: true, total_balance_rial: 0 });
+  });
+});

@@ -274,3 +274,15 @@ describe('settings, the support partner and the platform admin', () => {
     for (const path of ['/api/platform/organisations', '/api/platform/leads']) expect((await owner.get(path)).status).toBe(403);
   });
 });
+
+describe('the request-a-call form under abuse', () => {
+  it('stops taking leads from one address after ten in ten minutes', async () => {
+    const anonymous = t.client();
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      statuses.push((await anonymous.post('/api/leads', { name: `n${i}`, phone: '09121112233', business: 'b', city: 'c', want: 'buy' })).status);
+    }
+    expect(statuses.slice(-2)).toEqual([429, 429]);
+    expect(statuses.filter((s) => s === 201).length).toBeLessThanOrEqual(10);
+  });
+});

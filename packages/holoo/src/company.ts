@@ -1,8 +1,10 @@
 /**
  * One Holoo company (fiscal-year) database: reads for the catalog mirror and exactly-once commands.
  */
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import {
+  ARTICLE_PAGE_MAX,
   type ArticlePageInput,
   type ReadScope,
   readArticlePage,
@@ -26,6 +28,7 @@ import { CHANGE_LOG_TABLE, type HolooDb, type HolooDialect, type NaiveDateTime, 
 import {
   type ArticlePage,
   type ArticleRow,
+  type CatalogDigest,
   type HolooCommand,
   type MainGroupRow,
   type SubGroupRow,
@@ -112,6 +115,30 @@ export class HolooCompany {
     return readWarehouses(await this.scope());
   }
 
+  /**
+   * sha256 over every article's and group's row hash in key order: lets the server check a whole
+   * mirror against the branch (or two branches against each other) with one value.
+   */
+  async catalogDigest(): Promise<CatalogDigest> {
+    const articles = createHash('sha256');
+    let articleCount = 0;
+    let after: string | null = null;
+    // Bounded: 99 × 99 × 999 codes at most, read ARTICLE_PAGE_MAX at a time.
+    for (let page = 0; page < 2_000; page++) {
+      const result: ArticlePage = await this.readArticlePage({ after_code: after, limit: ARTICLE_PAGE_MAX });
+      for (const row of result.rows) articles.update(`${row.a_code}:${row.row_hash}\n`);
+      articleCount += result.rows.length;
+      after = result.next_after_code;
+      if (!after) break;
+    }
+    const groups = createHash('sha256');
+    const mains = await this.readMainGroups();
+    const subs = await this.readSubGroups();
+    for (const g of mains) groups.update(`${g.code}:${g.row_hash}\n`);
+    for (const g of subs) groups.update(`${g.main_code}${g.code}:${g.row_hash}\n`);
+    return { article_count: articleCount, articles_digest: articles.digest('hex'), group_count: mains.length + subs.length, groups_digest: groups.digest('hex') };
+  }
+
   /** The database server's wall clock (the time base of Endeditdate watermarks). */
   async serverClock(): Promise<NaiveDateTime> {
     return this.dialect.serverClock(this.db);
@@ -128,8 +155,8 @@ export class HolooCompany {
     return applyCommand({ dialect: this.dialect, db: this.db, schema: this.schema, shape: scope.shape }, input, fn);
   }
 
-  /** Validates and applies one panel command exactly once. */
-  async applyHolooCommand(input: { command_id: string; requested_by: string; command: HolooCommand; lock_timeout_ms?: number }): Promise<AppliedCommand> {
+  /** Validates (HolooCommand) and applies one panel command exactly once; a malformed one is recorded as rejected. */
+  async applyHolooCommand(input: { command_id: string; requested_by: string; command: HolooCommand | unknown; lock_timeout_ms?: number }): Promise<AppliedCommand> {
     const kind = typeof input.command === 'object' && input.command !== null && 'kind' in input.command ? String(input.command.kind) : 'unknown';
     return this.applyCommand(
       { command_id: input.command_id, requested_by: input.requested_by, command_kind: kind, lock_timeout_ms: input.lock_timeout_ms },

@@ -62,7 +62,19 @@ function tediousConnectionFactory(config: SqlServerConfig, database: string) {
 function sqlServerDb(config: SqlServerConfig, database: string): HolooDb {
   return new Kysely({
     dialect: new HolooMssqlDialect({
-      tarn: { ...Tarn, options: { min: 0, max: config.pool_max_connections ?? 4, idleTimeoutMillis: 60_000 } },
+      tarn: {
+        ...Tarn,
+        options: {
+          min: 0,
+          max: config.pool_max_connections ?? 4,
+          idleTimeoutMillis: 60_000,
+          // Fail a query with the driver's own reason (refused, login failed) instead of retrying
+          // silently until the acquire timeout: the agent reports it and retries on its own schedule.
+          propagateCreateError: true,
+          createTimeoutMillis: (config.connect_timeout_ms ?? 15_000) + 5_000,
+          acquireTimeoutMillis: (config.connect_timeout_ms ?? 15_000) + 10_000,
+        },
+      },
       tedious: { ...Tedious, connectionFactory: tediousConnectionFactory(config, database) },
     }),
   });

@@ -115,7 +115,11 @@ export const mssqlDialect: HolooDialect = {
 
   updateFromValues(input: UpdateFromValues) {
     const all = [input.key, ...input.columns];
-    const casts = all.map((c) => sql.raw(this.castType(c)));
+    // Text values stay Unicode (nvarchar) until assigned: the column's own collation (Arabic_CI_AS) then
+    // picks the code page. CAST(… as varchar) would use the database default collation, which may differ.
+    // The key is digits only, and stays varchar so the join seeks the A_Code index.
+    const unicode = (c: ColumnInfo) => (c.kind === 'text' ? `nvarchar(${c.max_length === -1 || (c.max_length ?? 0) > 4000 ? 'max' : c.max_length})` : this.castType(c));
+    const casts = all.map((c, i) => sql.raw(i === 0 ? this.castType(c) : unicode(c)));
     const values = input.rows.map((row) => sql`(${sql.join(row.map((value, i) => sql`CAST(${value} as ${casts[i]})`))})`);
     const sets = input.columns.map((c) => sql`${sql.ref(c.name)} = ${sql.ref(`v.${c.name}`)}`);
     if (input.touch) sets.push(sql`${sql.ref(input.touch)} = CURRENT_TIMESTAMP`);

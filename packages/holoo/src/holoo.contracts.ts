@@ -122,6 +122,14 @@ export interface ArticlePage {
   next_after_code: string | null;
 }
 
+/** One fingerprint of a whole catalog: equal digests mean equal articles and groups (by row hash). */
+export interface CatalogDigest {
+  article_count: number;
+  articles_digest: string;
+  group_count: number;
+  groups_digest: string;
+}
+
 export interface CompanyDatabase { database: string; company_name: string | null }
 export interface CompanyDatabaseDiff { added: string[]; removed: string[] }
 

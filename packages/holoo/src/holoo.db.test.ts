@@ -128,6 +128,23 @@ describe('reading the catalog for the mirror', () => {
     expect(changed.rows[0]?.row_hash).not.toBe(before?.row_hash);
   });
 
+  it('gives two branches seeded alike the same catalog digest, and a different one after an edit in one of them', async () => {
+    for (const name of ['branch_a', 'branch_b']) {
+      await createSimulatedCompany(database.owner_url, { database: name, company_name: name });
+      await seedSimulatedCompany(database.owner_url, name, { seed: 99, articles: 600, main_groups: 3, sub_groups_per_main: 4 });
+    }
+    const [a, b] = [instance.company('branch_a'), instance.company('branch_b')];
+    const before = await a.catalogDigest();
+    expect(before).toMatchObject({ article_count: 600, group_count: 15 });
+    expect(await b.catalogDigest()).toEqual(before);
+    await b.applyHolooCommand({ command_id: newId(), requested_by: 'u', command: { kind: 'sub_group.rename', main_code: '01', code: '01', name: 'تغییر' } });
+    const after = await b.catalogDigest();
+    expect(after.articles_digest).toBe(before.articles_digest);
+    expect(after.groups_digest).not.toBe(before.groups_digest);
+    await dropSimulatedCompany(database.owner_url, 'branch_a');
+    await dropSimulatedCompany(database.owner_url, 'branch_b');
+  });
+
   it('reads an older Holoo version: missing columns read as null', async () => {
     const page = await instance.company(OLD_COMPANY).readArticlePage({ limit: 5 });
     expect(page.rows).toHaveLength(5);
@@ -162,6 +179,17 @@ describe('commands, exactly once', () => {
     expect(again).toMatchObject({ outcome: 'applied', replayed: true, result: { updated: 2, unchanged: 0 } });
     expect(await rawRow(`select "A_Name" from "${COMPANY}"."ARTICLE" where "A_Code" = '0102001'`)).toEqual({ A_Name: 'changed by hand' });
     expect(await instance.company(COMPANY).readChangeLog(id)).toHaveLength(2);
+  });
+
+  it('applies a bulk change of 3,000 articles with their own prices and names, in a few statements', async () => {
+    const page = await instance.company(COMPANY).readArticlePage({ after_code: '1000000', limit: 3_000 });
+    const changes = page.rows.map((row, i) => ({ a_code: row.a_code, prices: [{ level: 3, price: 10_000 + i }], ...(i % 2 === 0 ? { name: `کالای ${i}` } : {}) }));
+    const outcome = await apply({ kind: 'articles.update', changes });
+    expect(outcome).toMatchObject({ outcome: 'applied', result: { updated: 3_000, unchanged: 0 } });
+    const after = await instance.company(COMPANY).readArticlesByCode(page.rows.map((r) => r.a_code));
+    expect(after.map((r) => r.prices[2])).toEqual(page.rows.map((_, i) => 10_000 + i));
+    expect(after[2]?.name).toBe('کالای 2');
+    expect(after[1]?.name).toBe(page.rows[1]?.name);
   });
 
   it('rejects a command naming a missing article as a whole, records the rejection, and answers a re-delivery the same way', async () => {

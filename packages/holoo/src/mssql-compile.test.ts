@@ -110,7 +110,7 @@ describe('SQL Server: reads', () => {
 });
 
 describe('SQL Server: exactly-once commands', () => {
-  it('updates articles in one transaction: lock timeout, UPDLOCK/HOLDLOCK lookups, grouped UPDATEs, change log, applied-command row', async () => {
+  it('updates articles in one transaction: lock timeout, UPDLOCK/HOLDLOCK lookups, identical values in one IN-list UPDATE, distinct values in one VALUES-join UPDATE, change log, applied-command row', async () => {
     const { company, after } = sqlServer();
     const { statements, result } = await after(() => apply(company, {
       kind: 'articles.update',
@@ -118,26 +118,30 @@ describe('SQL Server: exactly-once commands', () => {
         { a_code: '0101001', name: 'کیک ۱۲ عددی', prices: [{ level: 2, price: 5_000 }] },
         { a_code: '0101002', is_active: false },
         { a_code: '0101003', is_active: false },
+        { a_code: '0101004', prices: [{ level: 2, price: 7_000 }] },
+        { a_code: '0101005', prices: [{ level: 2, price: 8_000 }] },
       ],
     }));
-    expect(result).toMatchObject({ outcome: 'applied', replayed: false, result: { updated: 3, unchanged: 0 } });
+    expect(result).toMatchObject({ outcome: 'applied', replayed: false, result: { updated: 5, unchanged: 0 } });
     const text = statements.map((s) => s.sql.replace(/\s+/g, ' '));
     expect(text).toEqual([
       'select command_id, command_kind, outcome, result, requested_by, applied_at from [dbo].[ChaharsuAppliedCommand] where command_id = @1',
       'begin transaction',
       'SET LOCK_TIMEOUT 10000',
       'select command_id, command_kind, outcome, result, requested_by, applied_at from [dbo].[ChaharsuAppliedCommand] with (updlock, holdlock) where command_id = @1',
-      'select [A_Code], [A_Name], [Sel_Price2], [IsActive] from [dbo].[ARTICLE] with (updlock, holdlock) where [A_Code] in (CAST(@1 as varchar(7)), CAST(@2 as varchar(7)), CAST(@3 as varchar(7)))',
-      'update [dbo].[ARTICLE] set [A_Name] = @1, [Sel_Price2] = @2, [Endeditdate] = CURRENT_TIMESTAMP where [A_Code] in (CAST(@3 as varchar(7)))',
+      'select [A_Code], [A_Name], [Sel_Price2], [IsActive] from [dbo].[ARTICLE] with (updlock, holdlock) where [A_Code] in (CAST(@1 as varchar(7)), CAST(@2 as varchar(7)), CAST(@3 as varchar(7)), CAST(@4 as varchar(7)), CAST(@5 as varchar(7)))',
       'update [dbo].[ARTICLE] set [IsActive] = @1, [Endeditdate] = CURRENT_TIMESTAMP where [A_Code] in (CAST(@2 as varchar(7)), CAST(@3 as varchar(7)))',
-      'insert into [dbo].[ChaharsuChangeLog] ([command_id], [requested_by], [table_name], [row_key], [change_kind], [before_json], [after_json]) values (@1, @2, @3, @4, @5, @6, @7), (@8, @9, @10, @11, @12, @13, @14), (@15, @16, @17, @18, @19, @20, @21)',
+      'update t set [A_Name] = [v].[A_Name], [Sel_Price2] = [v].[Sel_Price2], [Endeditdate] = CURRENT_TIMESTAMP from [dbo].[ARTICLE] as t join (values (CAST(@1 as varchar(7)), CAST(@2 as nvarchar(255)), CAST(@3 as float))) as v([A_Code], [A_Name], [Sel_Price2]) on [t].[A_Code] = [v].[A_Code]',
+      'update t set [Sel_Price2] = [v].[Sel_Price2], [Endeditdate] = CURRENT_TIMESTAMP from [dbo].[ARTICLE] as t join (values (CAST(@1 as varchar(7)), CAST(@2 as float)), (CAST(@3 as varchar(7)), CAST(@4 as float))) as v([A_Code], [Sel_Price2]) on [t].[A_Code] = [v].[A_Code]',
+      'insert into [dbo].[ChaharsuChangeLog] ([command_id], [requested_by], [table_name], [row_key], [change_kind], [before_json], [after_json]) values (@1, @2, @3, @4, @5, @6, @7), (@8, @9, @10, @11, @12, @13, @14), (@15, @16, @17, @18, @19, @20, @21), (@22, @23, @24, @25, @26, @27, @28), (@29, @30, @31, @32, @33, @34, @35)',
       'insert into [dbo].[ChaharsuAppliedCommand] ([command_id], [command_kind], [outcome], [result], [requested_by]) values (@1, @2, @3, @4, @5)',
       'commit',
     ]);
     // Arabic ي/ك and Latin digits go to the varchar column.
-    expect(statements[5]?.parameters).toEqual(['كيك 12 عددي', 5_000, '0101001']);
-    expect(statements[6]?.parameters).toEqual([false, '0101002', '0101003']);
-    expect(statements[8]?.parameters).toEqual([COMMAND_ID, 'articles.update', 'applied', '{"updated":3,"unchanged":0}', 'panel-user-7']);
+    expect(statements[5]?.parameters).toEqual([false, '0101002', '0101003']);
+    expect(statements[6]?.parameters).toEqual(['0101001', 'كيك 12 عددي', 5_000]);
+    expect(statements[7]?.parameters).toEqual(['0101004', 7_000, '0101005', 8_000]);
+    expect(statements[9]?.parameters).toEqual([COMMAND_ID, 'articles.update', 'applied', '{"updated":5,"unchanged":0}', 'panel-user-7']);
   });
 
   it('creates an article: next serial by MAX under UPDLOCK/HOLDLOCK, every NOT NULL column without default given its zero, identity left out', async () => {

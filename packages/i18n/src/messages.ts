@@ -31,7 +31,8 @@ export function flattenCatalogue(catalogue: Catalogue, prefix = ''): FlatMessage
   for (const [key, value] of Object.entries(catalogue)) {
     const path = prefix ? `${prefix}.${key}` : key;
     if (typeof value === 'string') out[path] = value;
-    else Object.assign(out, flattenCatalogue(value, path));
+    else if (value && typeof value === 'object' && !Array.isArray(value)) Object.assign(out, flattenCatalogue(value, path));
+    // other values (numbers, null, arrays from a hand-edited import file) are not messages: skipped
   }
   return out;
 }

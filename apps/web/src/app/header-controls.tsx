@@ -1,5 +1,5 @@
 /** Header controls: language, colour scheme, the person's menu. Changes are saved on the account when signed in. */
-import { ActionIcon, Menu, Tooltip, useComputedColorScheme } from '@mantine/core';
+import { ActionIcon, Menu, Tooltip, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { IconLanguage, IconMoon, IconSun, IconUserCircle, IconLogout, IconDevices, IconBrandTelegram } from '@tabler/icons-react';
 import { useNavigate } from '@tanstack/react-router';
 import { LOCALES, type Locale } from '@chaharsu/i18n/messages';
@@ -13,8 +13,10 @@ export function useChangePreference() {
   const client = useQueryClient();
   const save = useSavePreferences();
   const notifyError = useNotifyError();
+  const { setColorScheme } = useMantineColorScheme();
   return async (change: Partial<Preferences>) => {
     if (change.locale) await setLocale(change.locale);
+    if (change.color_scheme) setColorScheme(change.color_scheme);
     // Read the account's preferences now, not from the last render: two quick changes must not undo each other.
     const me = client.getQueryData<Me | null>(meKey);
     if (!me) return;

@@ -6,9 +6,17 @@
 import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useMantineColorScheme, useDirection } from '@mantine/core';
 import { directionOf } from '@chaharsu/i18n/messages';
-import { DEFAULT_PREFERENCES, useMe, type Preferences } from '../modules/identity/identity.api';
+import { DEFAULT_PREFERENCES, useMe, type ColorSchemePreference, type Preferences } from '../modules/identity/identity.api';
 import { currentLocale, setLocale, storedLocale } from '../lib/i18n';
 import { ROOT_FONT_SIZE } from './theme';
+
+/** Key of Mantine's colour scheme manager (providers.tsx): what this device last showed. */
+export const COLOR_SCHEME_STORAGE_KEY = 'chaharsu.color-scheme';
+
+function storedColorScheme(): ColorSchemePreference {
+  const stored = localStorage.getItem(COLOR_SCHEME_STORAGE_KEY);
+  return stored === 'light' || stored === 'dark' ? stored : 'auto';
+}
 
 interface PreferencesState {
   effective: Preferences;
@@ -21,7 +29,7 @@ const PreferencesContext = createContext<PreferencesState | null>(null);
 export function PreferencesProvider({ children }: { children: ReactNode }) {
   const me = useMe().data;
   const [draft, setDraft] = useState<Preferences | null>(null);
-  const saved = useMemo<Preferences>(() => me?.preferences ?? { ...DEFAULT_PREFERENCES, locale: storedLocale() }, [me]);
+  const saved = useMemo<Preferences>(() => me?.preferences ?? { ...DEFAULT_PREFERENCES, locale: storedLocale(), color_scheme: storedColorScheme() }, [me]);
   const value = useMemo(() => ({ effective: draft ?? saved, saved, setDraft }), [draft, saved]);
   return <PreferencesContext.Provider value={value}>{children}</PreferencesContext.Provider>;
 }

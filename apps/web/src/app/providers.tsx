@@ -9,7 +9,7 @@ import { directionOf } from '@chaharsu/i18n/messages';
 import { isProblem } from '../lib/api';
 import { currentLocale, i18n, startOverridesPolling } from '../lib/i18n';
 import { startShortcutListener } from '../lib/shortcuts';
-import { PreferencesEffects, PreferencesProvider, usePreferences } from './preferences';
+import { COLOR_SCHEME_STORAGE_KEY, PreferencesEffects, PreferencesProvider, usePreferences } from './preferences';
 import { buildTheme } from './theme';
 import { meKey } from '../modules/identity/identity.api';
 
@@ -34,7 +34,7 @@ export function createQueryClient(): QueryClient {
   return client;
 }
 
-const colorSchemeManager = localStorageColorSchemeManager({ key: 'chaharsu.color-scheme' });
+const colorSchemeManager = localStorageColorSchemeManager({ key: COLOR_SCHEME_STORAGE_KEY });
 
 function ThemedApp({ children }: { children: ReactNode }) {
   const { effective } = usePreferences();

@@ -7,7 +7,8 @@ import type { QueryClient } from '@tanstack/react-query';
 import { allPages } from './modules';
 import type { PageArea, PageDefinition } from './registry';
 import { meKey, meQuery, type Me } from '../modules/identity/identity.api';
-import { myOrganisationsQuery, selectOrganisation, type MyOrganisations } from '../modules/orgs/orgs.api';
+import { myOrganisationsQuery, selectOrganisation } from '../modules/orgs/orgs.api';
+import { organisationToOpen } from './org-entry';
 import { Shell } from './shell';
 import { NotFoundScreen, RouteErrorScreen } from './fallbacks';
 
@@ -29,16 +30,6 @@ async function requireSignedIn(queryClient: QueryClient, location: ParsedLocatio
   const me = await queryClient.ensureQueryData(meQuery);
   if (!me) signInRedirect(location);
   return me;
-}
-
-/** The organisation to open without asking: the only one, else the default, else the last used. */
-export function organisationToOpen(orgs: MyOrganisations): string | null {
-  const first = orgs.items[0];
-  if (orgs.items.length === 1 && first) return first.org_id;
-  for (const candidate of [orgs.default_org_id, orgs.last_used_org_id]) {
-    if (candidate && orgs.items.some((o) => o.org_id === candidate)) return candidate;
-  }
-  return null;
 }
 
 /** Signed in and working in an organisation (platform people may work without one). */

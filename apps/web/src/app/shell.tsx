@@ -53,7 +53,7 @@ function OrgSwitcher() {
       <Menu.Target>
         <UnstyledButton data-testid="org-switcher" aria-label={t('orgs.switch')} px="xs" py={4} style={{ borderRadius: 'var(--mantine-radius-md)' }}>
           <Group gap={4} wrap="nowrap">
-            <Text fw={600} truncate maw={220} data-testid="current-org-name">{label}</Text>
+            <Text fw={600} truncate maw={{ base: 96, xs: 180, sm: 260 }} data-testid="current-org-name">{label}</Text>
             <IconSelector size={16} />
           </Group>
         </UnstyledButton>
@@ -94,7 +94,7 @@ function AssistContact() {
     <Popover position="bottom" withArrow withinPortal>
       <Popover.Target>
         <Tooltip label={t('shell.assist')}>
-          <ActionIcon variant="default" size="lg" aria-label={t('shell.assist')} data-testid="assist-button">
+          <ActionIcon variant="default" size="lg" aria-label={t('shell.assist')} data-testid="assist-button" visibleFrom="sm">
             <IconHeadset size={20} />
           </ActionIcon>
         </Tooltip>
@@ -199,13 +199,13 @@ export function Shell() {
   return (
     <AppShell header={{ height: 60 }} navbar={{ width: 260, breakpoint: 'sm', collapsed: { mobile: !navOpened } }} padding="md">
       <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
-          <Group gap="sm" wrap="nowrap">
+        <Group h="100%" px={{ base: 'xs', sm: 'md' }} justify="space-between" wrap="nowrap" gap="xs">
+          <Group gap={4} wrap="nowrap">
             <Burger opened={navOpened} onClick={toggleNav} hiddenFrom="sm" size="sm" aria-label={t('shell.toggle_navigation')} />
             <Title order={4} visibleFrom="xs" c="var(--mantine-primary-color-filled)">{t('common.app_name')}</Title>
             <OrgSwitcher />
           </Group>
-          <Group gap="xs" wrap="nowrap">
+          <Group gap={6} wrap="nowrap">
             <Button
               variant="default"
               leftSection={<IconSearch size={16} />}

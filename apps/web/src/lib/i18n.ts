@@ -105,8 +105,14 @@ export async function refreshOverrides(locale: Locale, force = false): Promise<v
   await installBundle(locale, response.overrides ?? {});
 }
 
+/**
+ * Makes `locale` (and its fallbacks) usable at once from the bundled catalogues; the admin's overrides follow
+ * in the background, so a slow or unreachable server never delays the first paint.
+ */
 async function ensureLocale(locale: Locale): Promise<void> {
-  await Promise.all([locale, ...FALLBACKS[locale]].map((l) => refreshOverrides(l)));
+  const needed = [locale, ...FALLBACKS[locale]];
+  for (const l of needed) if (!i18n.hasResourceBundle(l, NAMESPACE)) await installBundle(l, {});
+  void Promise.all(needed.map((l) => refreshOverrides(l)));
 }
 
 export function currentLocale(): Locale {

@@ -58,7 +58,8 @@ export function useShortcut(shortcut: Omit<Shortcut, 'run'> & { run: (event: Key
   }, [shortcut.id, keys, shortcut.label_key, shortcut.group_key, shortcut.in_fields, enabled]);
 }
 
-function keyToken(event: KeyboardEvent): string | null {
+/** The token of a key press: `F2`, `mod+k`, `g` (by physical key), `?`. */
+export function keyToken(event: Pick<KeyboardEvent, 'key' | 'code' | 'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey'>): string | null {
   let base: string | null = null;
   if (/^F\d{1,2}$/.test(event.key)) base = event.key;
   else if (['Escape', 'Enter', 'ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'PageUp', 'PageDown', 'Home', 'End'].includes(event.key)) base = event.key;

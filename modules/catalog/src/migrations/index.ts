@@ -139,4 +139,112 @@ grant select, insert, update, delete on all tables in schema catalog to ${APP_RO
 `,
     down: 'drop schema catalog cascade;',
   },
+  {
+    // Two findings from the benchmark's query plans, fixed here:
+    // 1. Row-level security evaluates its policy before any non-leakproof condition of the query, so LIKE
+    //    and pg_trgm's operators (not leakproof; only a superuser can mark them so) are never index
+    //    conditions on a table under a policy: the trigram index on catalog.product was ignored. Search
+    //    reads catalog.product_search instead — no row-level security, no privilege for the app role —
+    //    only through catalog.search_product_ids(), a security-definer function that takes the
+    //    organisation from platform.current_org_id() itself (the setting the policies read).
+    // 2. pg_trgm builds trigrams from "word characters" of the database's LC_CTYPE; under the C locale
+    //    (the embedded PostgreSQL, and many servers) Persian letters are not word characters and get no
+    //    trigrams at all. So the index is on search_key = catalog.search_key(search_text): every character
+    //    becomes two ASCII word characters (a letter and a digit from its code point), which has trigrams
+    //    under any locale. Different characters may share a code (that only widens the candidates); the
+    //    real condition on search_text is always checked too, so results are exact.
+    name: '20261121T1003_catalog_search_index',
+    up: `
+create function catalog.search_key(p_text text) returns text language sql immutable parallel safe strict
+  set search_path = pg_catalog as $$
+  select coalesce(string_agg(case when ch = ' ' then ' ' else chr(97 + ascii(ch) % 26) || chr(48 + (ascii(ch) / 26) % 10) end, '' order by n), '')
+  from unnest(string_to_array(p_text, null)) with ordinality as t (ch, n)
+$$;
+
+create table catalog.product_search (
+  org_id uuid not null,
+  product_id uuid not null,
+  search_text text not null,
+  search_key text not null,
+  code_normalised text not null,
+  category_id uuid,
+  is_active boolean not null,
+  primary key (org_id, product_id)
+);
+revoke all on catalog.product_search from public;
+insert into catalog.product_search (org_id, product_id, search_text, search_key, code_normalised, category_id, is_active)
+  select org_id, id, search_text, catalog.search_key(search_text), code_normalised, category_id, is_active from catalog.product;
+create index product_search_key_trgm on catalog.product_search using gin (search_key gin_trgm_ops);
+create index product_search_text_prefix on catalog.product_search (org_id, search_text text_pattern_ops);
+create index product_search_code_prefix on catalog.product_search (org_id, code_normalised text_pattern_ops);
+drop index catalog.product_search_trgm;
+drop index catalog.product_search_prefix;
+
+create function catalog.sync_product_search() returns trigger language plpgsql security definer
+  set search_path = pg_catalog, pg_temp as $$
+begin
+  if tg_op = 'DELETE' then
+    delete from catalog.product_search where org_id = old.org_id and product_id = old.id;
+    return null;
+  end if;
+  if tg_op = 'UPDATE' and new.search_text is not distinct from old.search_text and new.code_normalised is not distinct from old.code_normalised
+    and new.category_id is not distinct from old.category_id and new.is_active is not distinct from old.is_active then
+    return null;
+  end if;
+  insert into catalog.product_search (org_id, product_id, search_text, search_key, code_normalised, category_id, is_active)
+  values (new.org_id, new.id, new.search_text, catalog.search_key(new.search_text), new.code_normalised, new.category_id, new.is_active)
+  on conflict (org_id, product_id) do update set search_text = excluded.search_text, search_key = excluded.search_key,
+    code_normalised = excluded.code_normalised, category_id = excluded.category_id, is_active = excluded.is_active;
+  return null;
+end $$;
+create trigger product_search_sync after insert or update or delete on catalog.product
+  for each row execute function catalog.sync_product_search();
+
+-- p_words: normalised words every row must contain; when none has 2+ characters, the query is a prefix
+-- of the name or of the code (btree). Planned per call (dynamic SQL with literals), so the planner sees
+-- the actual patterns: the trigram index for rare words, a scan that stops early for common ones.
+create function catalog.search_product_ids(p_words text[], p_code_prefix text, p_category_ids uuid[], p_active boolean, p_limit int, p_offset int)
+  returns setof uuid language plpgsql stable security definer set search_path = pg_catalog, pg_temp as $$
+declare
+  v_org uuid := platform.current_org_id();
+  v_sql text := 'select product_id from catalog.product_search where org_id = $1';
+  v_word text;
+  v_words text[] := coalesce(p_words, '{}'::text[]);
+  v_long boolean;
+begin
+  if v_org is null then return; end if;
+  if p_limit is null or p_limit < 1 or p_limit > 1000 or p_offset is null or p_offset < 0 or p_offset > 100000 then
+    raise exception 'catalog.search_product_ids: page out of range';
+  end if;
+  if coalesce(array_length(v_words, 1), 0) > 10 then raise exception 'catalog.search_product_ids: too many words'; end if;
+  v_long := exists (select 1 from unnest(v_words) w where length(w) >= 2);
+  if v_long then
+    foreach v_word in array v_words loop
+      v_sql := v_sql || format(' and search_key like %L and search_text like %L',
+        '%' || catalog.search_key(v_word) || '%',
+        '%' || replace(replace(replace(v_word, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%');
+    end loop;
+  elsif coalesce(array_length(v_words, 1), 0) > 0 then
+    v_sql := v_sql || format(' and (search_text like %L or code_normalised like %L)',
+      replace(replace(replace(array_to_string(v_words, ' '), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%',
+      replace(replace(replace(coalesce(p_code_prefix, ''), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%');
+  end if;
+  if p_category_ids is not null then v_sql := v_sql || ' and category_id = any($2)'; end if;
+  if p_active is not null then v_sql := v_sql || ' and is_active = $3'; end if;
+  if coalesce(array_length(v_words, 1), 0) = 0 then v_sql := v_sql || ' order by code_normalised'; end if;
+  return query execute v_sql || ' limit $4 offset $5' using v_org, p_category_ids, p_active, p_limit, p_offset;
+end $$;
+revoke all on function catalog.search_product_ids(text[], text, uuid[], boolean, int, int) from public;
+grant execute on function catalog.search_product_ids(text[], text, uuid[], boolean, int, int) to ${APP_ROLE};
+`,
+    down: `
+drop function catalog.search_product_ids(text[], text, uuid[], boolean, int, int);
+drop trigger product_search_sync on catalog.product;
+drop function catalog.sync_product_search();
+drop table catalog.product_search;
+drop function catalog.search_key(text);
+create index product_search_trgm on catalog.product using gin (search_text gin_trgm_ops);
+create index product_search_prefix on catalog.product (org_id, search_text text_pattern_ops);
+`,
+  },
 ];

@@ -15,31 +15,18 @@ import { problemMessage } from '../../lib/errors';
 import { useShortcut } from '../../lib/shortcuts';
 import { useAuditPage, type AuditFilters, type AuditRecord, type AuditScope } from './audit.api';
 import { auditActionLabel, auditEntityLabel } from './audit-labels';
+import { changedFields, showValue as show } from './audit-diff';
 
 const PAGE_SIZE = 25;
 
-function show(value: unknown): string {
-  if (value === undefined) return '';
-  return typeof value === 'string' ? value : JSON.stringify(value);
-}
-
-/** The fields that differ between before and after (all fields of a creation or a deletion). */
-export function changedFields(before: unknown, after: unknown): Array<{ field: string; before: unknown; after: unknown }> {
-  const asObject = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : v === null || v === undefined ? {} : { value: v });
-  const b = asObject(before);
-  const a = asObject(after);
-  const fields = [...new Set([...Object.keys(b), ...Object.keys(a)])].sort();
-  return fields.map((field) => ({ field, before: b[field], after: a[field] })).filter((row) => show(row.before) !== show(row.after) || before === null || after === null);
-}
-
-function DiffView({ record }: { record: AuditRecord }) {
+function DiffView({ record, actorName }: { record: AuditRecord; actorName: (r: AuditRecord) => string }) {
   const { t, locale } = useLocale();
   const rows = changedFields(record.before, record.after);
   return (
     <Stack data-testid="audit-diff">
       <SimpleGrid cols={2} spacing="xs">
         <Text size="sm" c="dimmed">{t('audit.when')}</Text><Text size="sm">{formatDate(record.created_at, locale)}</Text>
-        <Text size="sm" c="dimmed">{t('audit.actor')}</Text><Text size="sm">{record.actor_label ?? t(`audit.actor_kind_${record.actor_kind}`, { defaultValue: record.actor_kind })}</Text>
+        <Text size="sm" c="dimmed">{t('audit.actor')}</Text><Text size="sm">{actorName(record)}</Text>
         <Text size="sm" c="dimmed">{t('audit.action')}</Text><Text size="sm">{auditActionLabel(record.action, t)}</Text>
         <Text size="sm" c="dimmed">{t('audit.entity')}</Text><Text size="sm">{auditEntityLabel(record.entity_type, t)} <Code dir="ltr">{record.entity_id}</Code></Text>
         <Text size="sm" c="dimmed">{t('audit.from_where')}</Text><Text size="sm" dir="ltr" ta="start">{[record.ip ? localiseDigits(record.ip, locale) : null, record.user_agent].filter(Boolean).join(' · ')}</Text>
@@ -104,16 +91,19 @@ export function AuditLog({ scope, actors }: { scope: AuditScope; actors?: Array<
   const filters = useMemo(() => toApiFilters(debounced, locale === 'fa'), [debounced, locale]);
   const page = useAuditPage(scope, filters, pagination.pageSize, pagination.pageIndex * pagination.pageSize);
   const set = (patch: Partial<FilterForm>) => { setForm((f) => ({ ...f, ...patch })); setPagination((p) => ({ ...p, pageIndex: 0 })); };
+  /** The entry's label, else the staff member's name (org scope), else what kind of actor it was. */
+  const actorName = (r: AuditRecord) =>
+    r.actor_label ?? actors?.find((a) => a.value === r.actor_id)?.label ?? t(`audit.actor_kind_${r.actor_kind}`, { defaultValue: r.actor_kind });
   useShortcut({ id: 'audit.search', keys: ['F3'], label_key: 'shortcuts.page_search', group_key: 'shortcuts.group_page', run: () => document.querySelector<HTMLInputElement>('[data-testid="audit-filter-action"]')?.focus() });
 
   const columns = useMemo<ColumnDef<AuditRecord, unknown>[]>(() => [
     { id: 'created_at', header: () => t('audit.when'), cell: ({ row }) => <Text size="sm" style={{ whiteSpace: 'nowrap' }}>{formatDate(row.original.created_at, locale)}</Text> },
-    { id: 'actor', header: () => t('audit.actor'), cell: ({ row }) => <Text size="sm">{row.original.actor_label ?? t(`audit.actor_kind_${row.original.actor_kind}`, { defaultValue: row.original.actor_kind })}</Text> },
+    { id: 'actor', header: () => t('audit.actor'), cell: ({ row }) => <Text size="sm">{actorName(row.original)}</Text> },
     { id: 'action', header: () => t('audit.action'), cell: ({ row }) => <Badge variant="light" style={{ textTransform: 'none' }}>{auditActionLabel(row.original.action, t)}</Badge> },
     { id: 'entity', header: () => t('audit.entity'), cell: ({ row }) => <Text size="sm">{auditEntityLabel(row.original.entity_type, t)}</Text> },
     ...(scope === 'platform' ? [{ id: 'org', header: () => t('audit.organisation'), cell: ({ row }: { row: { original: AuditRecord } }) => <Code dir="ltr">{row.original.org_id?.slice(0, 8) ?? '—'}</Code> }] : []),
     { id: 'open', header: () => '', cell: ({ row }) => <Button size="compact-xs" variant="subtle" leftSection={<IconEye size={14} />} onClick={() => setOpen(row.original)} data-testid="audit-open">{t('audit.details')}</Button> },
-  ], [t, locale, scope]);
+  ], [t, locale, scope, actors]);
 
   return (
     <Stack>
@@ -144,7 +134,7 @@ export function AuditLog({ scope, actors }: { scope: AuditScope; actors?: Array<
         paging={{ total: page.data?.total ?? 0, state: pagination, onChange: setPagination }}
       />
       <Modal opened={open !== null} onClose={() => setOpen(null)} title={t('audit.entry')} size="xl" data-testid="audit-dialog" closeButtonProps={{ 'aria-label': t('common.close') }}>
-        {open && <DiffView record={open} />}
+        {open && <DiffView record={open} actorName={actorName} />}
       </Modal>
     </Stack>
   );

@@ -7,7 +7,8 @@ import { useEffect, useState } from 'react';
 import { Alert, Badge, Button, Code, FileButton, Group, Pagination, Select, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconDownload, IconSearch, IconUpload } from '@tabler/icons-react';
-import { LOCALES, flattenCatalogue, isLocale, type Catalogue, type Locale } from '@chaharsu/i18n/messages';
+import { LOCALES, isLocale, type Locale } from '@chaharsu/i18n/messages';
+import { entriesFromFile } from './import-file';
 import { Page } from '../../lib/page';
 import { useLocale } from '../../lib/i18n';
 import { formatDate, formatNumber } from '../../lib/format';
@@ -60,14 +61,6 @@ function TranslationRow({ item, locale }: { item: TranslationItem; locale: Local
       </Table.Td>
     </Table.Tr>
   );
-}
-
-/** Accepts `{entries: {...}}`, a flat `{key: text}` map, or a nested catalogue. Non-string leaves are dropped. */
-export function entriesFromFile(parsed: unknown): Record<string, string> {
-  const source = parsed && typeof parsed === 'object' && 'entries' in parsed ? (parsed as { entries: unknown }).entries : parsed;
-  if (!source || typeof source !== 'object' || Array.isArray(source)) return {};
-  const flat = flattenCatalogue(source as Catalogue);
-  return Object.fromEntries(Object.entries(flat).filter(([key, value]) => typeof value === 'string' && key.length > 0 && key.length <= 200));
 }
 
 function ImportExport({ locale }: { locale: Locale }) {

@@ -12,7 +12,8 @@ import { formatNumber, localiseDigits, normaliseIranianMobile, toLatinDigits } f
 import { problemMessage } from '../../lib/errors';
 import { isProblem } from '../../lib/api';
 import { LanguageMenu, ColorSchemeToggle } from '../../app/header-controls';
-import { usePasswordSignIn, useRequestOtp, useVerifyOtp } from './identity.api';
+import { HelpButton } from '../../lib/help';
+import { useMe, usePasswordSignIn, useRequestOtp, useVerifyOtp } from './identity.api';
 
 const MIN_CODE_DIGITS = 5;
 const MAX_CODE_DIGITS = 6;
@@ -178,6 +179,11 @@ export default function SignInScreen() {
     document.title = `${t('pages.sign_in')} · ${t('common.app_name')}`;
   }, [t]);
   const onSignedIn = () => void navigate({ to: safeRedirect(search.redirect) });
+  const me = useMe().data;
+  useEffect(() => {
+    // Already signed in (another tab, or back button): no second sign-in.
+    if (me) void navigate({ to: safeRedirect(search.redirect), replace: true });
+  }, [me, navigate, search.redirect]);
   return (
     <Center mih="100vh" p="md" data-testid="sign-in-screen">
       <Stack w="100%" maw={420}>
@@ -186,6 +192,7 @@ export default function SignInScreen() {
           <Group gap="xs">
             <LanguageMenu />
             <ColorSchemeToggle />
+            <HelpButton page_key="sign_in" canEdit={false} />
           </Group>
         </Group>
         <Paper withBorder shadow="sm" p="lg" radius="md">

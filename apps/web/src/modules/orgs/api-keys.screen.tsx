@@ -23,7 +23,7 @@ function CreateKeyForm({ onClose }: { onClose: () => void }) {
     return (
       <Stack data-testid="api-key-created">
         <Alert color="yellow">{t('api_keys.shown_once')}</Alert>
-        <Code block dir="ltr" data-testid="api-key-secret">{create.data.key}</Code>
+        <Code block dir="ltr" data-testid="api-key-secret" style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}>{create.data.key}</Code>
         <Group justify="flex-end">
           <CopyButton value={create.data.key}>
             {({ copied, copy }) => <Button variant="light" onClick={copy} data-testid="api-key-copy">{t(copied ? 'common.copied' : 'common.copy')}</Button>}

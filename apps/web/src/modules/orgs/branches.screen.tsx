@@ -6,7 +6,7 @@ import type { ColumnDef } from '@tanstack/react-table';
 import { Page } from '../../lib/page';
 import { DataTable } from '../../lib/data-table';
 import { useLocale } from '../../lib/i18n';
-import { fieldErrors, problemMessage, useNotifyError, useNotifySaved } from '../../lib/errors';
+import { fieldErrors, problemMessage, useNotifySaved } from '../../lib/errors';
 import { localiseDigits, toLatinDigits } from '../../lib/format';
 import { useShortcut } from '../../lib/shortcuts';
 import { usePermissions } from '../../app/permissions';
@@ -44,17 +44,18 @@ function BranchForm({ branch, onClose }: { branch: Branch | null; onClose: () =>
   );
 }
 
-function WarehouseRow({ branch_id, warehouse, canManage, onDone }: { branch_id: string; warehouse: Warehouse | null; canManage: boolean; onDone?: () => void }) {
+/** A warehouse row, or (warehouse null) the row that adds one; a branch's first warehouse starts as its default. */
+function WarehouseRow({ branch_id, warehouse, canManage, first = false }: { branch_id: string; warehouse: Warehouse | null; canManage: boolean; first?: boolean }) {
   const { t, locale } = useLocale();
-  const [form, setForm] = useState<WarehouseInput>(warehouse ?? { name: '', code: null, active: true, is_default: false });
+  const blank: WarehouseInput = { name: '', code: null, active: true, is_default: first };
+  const [form, setForm] = useState<WarehouseInput>(warehouse ?? blank);
   const save = useSaveWarehouse(branch_id);
-  const notifyError = useNotifyError();
   const notifySaved = useNotifySaved();
   const changed = !warehouse || JSON.stringify(form) !== JSON.stringify({ name: warehouse.name, code: warehouse.code, active: warehouse.active, is_default: warehouse.is_default });
   const submit = () =>
     save.mutate(
       { id: warehouse?.id ?? null, input: { ...form, name: form.name.trim(), code: form.code?.trim() || null } },
-      { onSuccess: () => { notifySaved(); if (!warehouse) setForm({ name: '', code: null, active: true, is_default: false }); onDone?.(); }, onError: notifyError },
+      { onSuccess: () => { notifySaved(); if (!warehouse) setForm({ ...blank, is_default: false }); } },
     );
   return (
     <Table.Tr data-testid={warehouse ? 'warehouse-row' : 'warehouse-new-row'}>
@@ -91,7 +92,7 @@ function Warehouses({ branch, canManage }: { branch: Branch; canManage: boolean 
         </Table.Thead>
         <Table.Tbody>
           {(warehouses.data?.items ?? []).map((w) => <WarehouseRow key={w.id} branch_id={branch.id} warehouse={w} canManage={canManage} />)}
-          {canManage && <WarehouseRow branch_id={branch.id} warehouse={null} canManage />}
+          {canManage && warehouses.isSuccess && <WarehouseRow branch_id={branch.id} warehouse={null} canManage first={warehouses.data.items.length === 0} />}
         </Table.Tbody>
       </Table>
     </Stack>

@@ -6,6 +6,7 @@ import { useLocale } from '../../lib/i18n';
 import { formatDate } from '../../lib/format';
 import { useNotifyError } from '../../lib/errors';
 import { LanguageMenu, ColorSchemeToggle, UserMenu } from '../../app/header-controls';
+import { HelpButton } from '../../lib/help';
 import { markOrganisationChoiceAnswered } from '../../app/org-switch-offer';
 import { useMe } from '../identity/identity.api';
 import { useMyOrganisations, useSelectOrganisation, useSetDefaultOrganisation } from './orgs.api';
@@ -41,7 +42,7 @@ export default function ChooseOrganisationScreen() {
       <Stack w="100%" maw={560}>
         <Group justify="space-between">
           <Title order={2}>{t('pages.choose_organisation')}</Title>
-          <Group gap="xs"><LanguageMenu /><ColorSchemeToggle /><UserMenu /></Group>
+          <Group gap="xs"><LanguageMenu /><ColorSchemeToggle /><HelpButton page_key="choose_organisation" canEdit={false} /><UserMenu /></Group>
         </Group>
         <Text c="dimmed">{t('orgs.choose_text')}</Text>
         {orgs.isPending && <Loader aria-label={t('common.loading')} />}

@@ -53,6 +53,10 @@ export default function HomeScreen() {
   if (!me?.current_org_id || (org.isSuccess && !org.data)) return <PlatformHome />;
   const activeBranches = (branches.data?.items ?? []).filter((b) => b.active);
   const activeMembers = (members.data?.items ?? []).filter((m) => m.active);
+  const memberName = (user_id: string | null) => {
+    const member = members.data?.items.find((m) => m.user_id === user_id);
+    return member ? member.display_name || formatPhone(member.phone, locale) : null;
+  };
 
   return (
     <Page titleKey="pages.home" testId="home-screen">
@@ -97,17 +101,19 @@ export default function HomeScreen() {
               <Anchor component={Link} to="/org/audit" size="sm">{t('home.see_all')}</Anchor>
             </Group>
             {audit.data?.items.length === 0 && <Text c="dimmed">{t('common.empty')}</Text>}
+            <Table.ScrollContainer minWidth={420}>
             <Table verticalSpacing={4}>
               <Table.Tbody>
                 {(audit.data?.items ?? []).map((r) => (
                   <Table.Tr key={r.id}>
                     <Table.Td><Text size="sm">{auditActionLabel(r.action, t)}</Text><Text size="xs" c="dimmed">{auditEntityLabel(r.entity_type, t)}</Text></Table.Td>
-                    <Table.Td><Text size="sm">{r.actor_label ?? t(`audit.actor_kind_${r.actor_kind}`, { defaultValue: r.actor_kind })}</Text></Table.Td>
+                    <Table.Td><Text size="sm">{r.actor_label ?? memberName(r.actor_id) ?? t(`audit.actor_kind_${r.actor_kind}`, { defaultValue: r.actor_kind })}</Text></Table.Td>
                     <Table.Td><Text size="xs" c="dimmed">{formatDate(r.created_at, locale)}</Text></Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
             </Table>
+            </Table.ScrollContainer>
           </Card>
         )}
       </SimpleGrid>

@@ -5,6 +5,7 @@ import { useLocale } from '../../lib/i18n';
 import { fieldErrors, problemMessage } from '../../lib/errors';
 import { normaliseIranianMobile, toLatinDigits } from '../../lib/format';
 import { LanguageMenu, ColorSchemeToggle, UserMenu } from '../../app/header-controls';
+import { HelpButton } from '../../lib/help';
 import { useMe } from '../identity/identity.api';
 import { useSubmitLead, type LeadInput } from './orgs.api';
 
@@ -31,7 +32,7 @@ export default function NoOrganisationScreen() {
       <Stack w="100%" maw={560}>
         <Group justify="space-between">
           <Title order={2}>{t('pages.no_organisation')}</Title>
-          <Group gap="xs"><LanguageMenu /><ColorSchemeToggle /><UserMenu /></Group>
+          <Group gap="xs"><LanguageMenu /><ColorSchemeToggle /><HelpButton page_key="no_organisation" canEdit={false} /><UserMenu /></Group>
         </Group>
         <Alert color="yellow" data-testid="no-org-message">{t('orgs.no_role_text')}</Alert>
         <Paper withBorder p="lg">

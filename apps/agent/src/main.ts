@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+/** `chaharsu-agent`: enrol once, then run (as a Windows service in production). See config.ts for the options. */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { readIdentity, type HolooConnection } from './agent-config.js';
+import { startAgent } from './agent.js';
+import { parseCommandLine, runtimeSettings } from './config.js';
+import { enrol } from './enrol.js';
+import { faultsFrom } from './faults.js';
+import { createAgentLog } from './log.js';
+import { linuxPlatform } from './platform.js';
+import { AGENT_VERSION } from './version.js';
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+}
+
+function holooFrom(values: ReturnType<typeof parseCommandLine>['values'], protect: (s: string) => string): HolooConnection {
+  if (values['holoo-simulator']) return { kind: 'simulator', url: values['holoo-simulator'] };
+  if (!values['sql-server'] || !values['sql-user'] || !values['sql-password']) fail('give --holoo-simulator <url>, or --sql-server, --sql-user and --sql-password');
+  return {
+    kind: 'sql_server', server: values['sql-server'], instance_name: values['sql-instance'],
+    port: values['sql-port'] ? Number(values['sql-port']) : undefined, user: values['sql-user'], password_protected: protect(values['sql-password']),
+  };
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseCommandLine(process.argv.slice(2));
+  const command = positionals[0] ?? 'run';
+  const settings = runtimeSettings(values['data-dir']);
+  const platform = linuxPlatform((line) => process.stderr.write(`${line}\n`));
+  if (command === 'version') { process.stdout.write(`${AGENT_VERSION}\n`); return; }
+  mkdirSync(settings.data_dir, { recursive: true, mode: 0o700 });
+  const log = createAgentLog({ dir: path.join(settings.data_dir, 'logs'), echo: settings.log_echo });
+
+  if (command === 'enrol') {
+    if (!values.server || !values.code) fail('enrol needs --server <url> and --code <enrolment code>');
+    const identity = await enrol(platform, {
+      server_url: values.server, code: values.code, data_dir: settings.data_dir,
+      holoo: holooFrom(values, (s) => platform.protectSecret(s)), company_databases: values.company ?? [],
+    });
+    process.stdout.write(`enrolled: agent ${identity.agent_id} for branch ${identity.branch_id}; server fingerprint ${identity.server_fingerprint}\n`);
+    return;
+  }
+  if (command !== 'run') fail(`unknown command "${command}" (version | enrol | run)`);
+
+  const identity = readIdentity(settings.data_dir);
+  if (!identity) fail(`not enrolled: run "chaharsu-agent enrol" first (data dir ${settings.data_dir})`);
+  const faults = faultsFrom(settings.faults, (point) => log.warn(`fault injection: killing the agent at ${point}`));
+  const agent = startAgent({ data_dir: settings.data_dir, identity, platform, log, faults, reconnect: settings.reconnect });
+
+  // The fault-injection harness (a forked child has an IPC channel) can cut the connection.
+  if (settings.faults && process.send) {
+    process.on('message', (message) => { if (message === 'cut') agent.cutConnection(); });
+  }
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`stopping on ${signal} (waiting for the command in progress)`);
+    await agent.stop().catch((error: unknown) => log.error('error while stopping', error));
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`chaharsu-agent: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exit(1);
+});

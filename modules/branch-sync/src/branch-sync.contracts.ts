@@ -1,0 +1,84 @@
+/** Request/response schemas of the panel's branch-sync routes (the web client imports these). */
+import { z } from 'zod';
+import { HolooCommand } from '@chaharsu/holoo';
+import { AgentHealth } from './protocol.js';
+
+export const BranchParams = z.object({ branch_id: z.uuid() });
+export const CommandParams = z.object({ branch_id: z.uuid(), command_id: z.uuid() });
+
+export const EnrolmentCodeDto = z.object({
+  branch_id: z.uuid(),
+  /** Shown once: the person types or pastes it into the agent's enrolment. */
+  code: z.string(),
+  expires_at: z.string(),
+  server_fingerprint: z.string(),
+});
+export type EnrolmentCodeDto = z.infer<typeof EnrolmentCodeDto>;
+
+export const CommandState = z.enum(['pending', 'delivered', 'received', 'applied', 'failed']);
+export type CommandState = z.infer<typeof CommandState>;
+
+export const CommandDto = z.object({
+  id: z.uuid(),
+  branch_id: z.uuid(),
+  agent_id: z.uuid(),
+  seq: z.number().int(),
+  company_database: z.string(),
+  kind: z.string(),
+  state: CommandState,
+  attempts: z.number().int(),
+  last_error: z.string().nullable(),
+  result: z.unknown().nullable(),
+  replayed: z.boolean(),
+  requested_by: z.uuid(),
+  created_at: z.string(),
+  delivered_at: z.string().nullable(),
+  received_at: z.string().nullable(),
+  settled_at: z.string().nullable(),
+});
+export type CommandDto = z.infer<typeof CommandDto>;
+
+export const SendCommandInput = z.object({
+  /** The Holoo company (fiscal-year) database on the branch's SQL Server. */
+  company_database: z.string().trim().min(1).max(128),
+  command: HolooCommand,
+});
+export type SendCommandInput = z.infer<typeof SendCommandInput>;
+
+export const CommandListQuery = z.object({
+  state: CommandState.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+export const AgentEventDto = z.object({
+  id: z.uuid(),
+  kind: z.string(),
+  level: z.string(),
+  message: z.string(),
+  detail: z.string().nullable(),
+  at: z.string(),
+});
+
+export const AgentStatusDto = z.object({
+  branch_id: z.uuid(),
+  agent: z.object({
+    id: z.uuid(),
+    hostname: z.string(),
+    status: z.enum(['online', 'offline', 'revoked']),
+    agent_version: z.string(),
+    enrolled_at: z.string(),
+    last_heartbeat_at: z.string().nullable(),
+    status_changed_at: z.string(),
+    clock_skew_ms: z.number().int().nullable(),
+    health: AgentHealth.nullable(),
+    connected: z.boolean(),
+  }).nullable(),
+  commands: z.object({ open: z.number().int(), failed: z.number().int(), oldest_open_at: z.string().nullable() }),
+  recent_commands: z.array(CommandDto),
+  recent_errors: z.array(AgentEventDto),
+});
+export type AgentStatusDto = z.infer<typeof AgentStatusDto>;
+
+export const AgentStatusList = z.object({ items: z.array(AgentStatusDto.pick({ branch_id: true, agent: true, commands: true })) });
+export const CommandList = z.object({ items: z.array(CommandDto) });
+export const HealthHistory = z.object({ items: z.array(z.object({ at: z.string(), clock_skew_ms: z.number().int().nullable(), health: AgentHealth })) });

@@ -1,0 +1,161 @@
+/**
+ * branch-sync through the real server (in-process) and a real agent (in-process, on a Holoo simulator):
+ * enrolment codes, who may issue them, the challenge-response handshake, a command end to end,
+ * revocation, and the offline notification.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '@chaharsu/db/testing';
+import { connectHolooSimulator } from '@chaharsu/holoo';
+import { createSimulatedCompany, seedSimulatedCompany } from '@chaharsu/holoo/simulator';
+import { createAgentLog, enrol, linuxPlatform, NO_FAULTS, startAgent, type AgentIdentityFile, type RunningAgent } from '@chaharsu/agent';
+import { startTestServer, type TestClient, type TestServer } from '../../../tests/support/server.js';
+import { SIGN_IN_FRIENDLY_ENV, signIn } from '../../../tests/support/sign-in.js';
+import { AGENT_SOCKET_PATH } from './protocol.js';
+import type { AgentStatusDto, CommandDto } from './branch-sync.contracts.js';
+
+let server: TestServer;
+let sim: TestDatabase;
+let owner: TestClient;
+let staff: TestClient;
+let branch_id: string;
+const dirs: string[] = [];
+
+const until = async <T>(read: () => Promise<T>, done: (value: T) => boolean, timeout_ms = 30_000): Promise<T> => {
+  const deadline = Date.now() + timeout_ms;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+};
+
+async function issueCode(client: TestClient): Promise<string> {
+  const response = await client.post<{ code: string }>(`/api/branch-sync/branches/${branch_id}/enrolment-codes`);
+  expect(response.status).toBe(201);
+  return response.body.code;
+}
+
+async function enrolAgent(): Promise<{ identity: AgentIdentityFile; data_dir: string }> {
+  const data_dir = mkdtempSync(path.join(tmpdir(), 'bs-agent-'));
+  dirs.push(data_dir);
+  const identity = await enrol(linuxPlatform(), { server_url: server.base_url, code: await issueCode(owner), data_dir, holoo: { kind: 'simulator', url: sim.superuser_url }, company_databases: ['Holoo1'] });
+  return { identity, data_dir };
+}
+
+function runAgent(identity: AgentIdentityFile, data_dir: string): RunningAgent {
+  return startAgent({ data_dir, identity, platform: linuxPlatform(), log: createAgentLog({ dir: path.join(data_dir, 'logs') }), faults: NO_FAULTS, reconnect: { base_ms: 100, cap_ms: 1000 } });
+}
+
+const status = async () => (await owner.get<AgentStatusDto>(`/api/branch-sync/branches/${branch_id}/agent`)).body;
+
+beforeAll(async () => {
+  server = await startTestServer({ ...SIGN_IN_FRIENDLY_ENV, SEED_DEMO: 'true', BRANCH_SYNC_HEARTBEAT_INTERVAL_MS: '1000', BRANCH_SYNC_RETRY_BASE_MS: '200', BRANCH_SYNC_RETRY_CAP_MS: '2000' });
+  sim = await createTestDatabase();
+  await createSimulatedCompany(sim.superuser_url, { database: 'Holoo1', company_name: 'شعبه آزمون' });
+  await seedSimulatedCompany(sim.superuser_url, 'Holoo1', { seed: 7, articles: 50, main_groups: 2, sub_groups_per_main: 2, warehouses: 1, customers: 1 });
+  owner = server.client();
+  staff = server.client();
+  await signIn(owner, '09120000010');
+  const orgs = await owner.get<{ items: Array<{ org_id: string; slug: string }> }>('/api/me/organisations');
+  const demo = orgs.body.items.find((o) => o.slug === 'demo');
+  if (!demo) throw new Error('no demo organisation');
+  await owner.post(`/api/me/organisations/${demo.org_id}/select`);
+  await signIn(staff, '09120000012', demo.org_id);
+  branch_id = (await owner.get<{ items: Array<{ id: string }> }>('/api/org/branches')).body.items[0]?.id as string;
+}, 180_000);
+
+afterAll(async () => {
+  await server?.close();
+  await sim?.drop();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('enrolment', () => {
+  test('staff may not issue an enrolment code; the owner may, and a code works once', async () => {
+    expect((await staff.post(`/api/branch-sync/branches/${branch_id}/enrolment-codes`)).status).toBe(403);
+    const code = await issueCode(owner);
+    const body = { code, agent_version: '0.1.0', hostname: 'branch-pc' };
+    const first = await owner.post<{ agent_id: string; secret: string; server_fingerprint: string }>('/api/branch-sync/agent/enrol', body);
+    expect(first.status).toBe(200);
+    expect(first.body.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const again = await owner.post<{ code: string }>('/api/branch-sync/agent/enrol', body);
+    expect(again.status).toBe(401);
+    expect(again.body.code).toBe('branch_sync.enrolment_code_invalid');
+    expect((await owner.post<{ code: string }>('/api/branch-sync/agent/enrol', { ...body, code: `${code.slice(0, -4)}AAAA` })).status).toBe(401);
+  });
+
+  test('a socket that cannot prove the agent secret is denied', async () => {
+    const { identity } = await enrolAgent();
+    const url = `${server.base_url.replace('http', 'ws')}${AGENT_SOCKET_PATH}`;
+    const socket = new WebSocket(url);
+    const messages: Array<{ type: string; code?: string }> = [];
+    await new Promise<void>((resolve) => {
+      socket.on('open', () => socket.send(JSON.stringify({ type: 'hello', protocol: 1, org_id: identity.org_id, agent_id: identity.agent_id, agent_nonce: 'a'.repeat(43), agent_version: 'x' })));
+      socket.on('message', (data) => {
+        const message = JSON.parse(String(data)) as { type: string; code?: string };
+        messages.push(message);
+        if (message.type === 'challenge') socket.send(JSON.stringify({ type: 'auth', proof: '0'.repeat(64) }));
+      });
+      socket.on('close', () => resolve());
+    });
+    expect(messages.map((m) => m.type)).toEqual(['challenge', 'denied']);
+    expect(messages[1]?.code).toBe('bad_proof');
+  });
+});
+
+describe('a running agent', () => {
+  test('goes online, applies a command once, and shows it to the panel; goes offline and the owner is told', async () => {
+    const { identity, data_dir } = await enrolAgent();
+    const agent = runAgent(identity, data_dir);
+    try {
+      const online = await until(status, (s) => s.agent?.status === 'online' && s.agent.health !== null);
+      expect(online.agent?.health?.sql_reachable).toBe(true);
+      expect(online.agent?.health?.missing_databases).toEqual([]);
+
+      const sent = await owner.post<CommandDto>(`/api/branch-sync/branches/${branch_id}/commands`, {
+        company_database: 'Holoo1', command: { kind: 'articles.update', changes: [{ a_code: '0101001', prices: [{ level: 1, price: 123_456 }] }] },
+      });
+      expect(sent.status).toBe(201);
+      const settled = await until(async () => (await owner.get<CommandDto>(`/api/branch-sync/branches/${branch_id}/commands/${sent.body.id}`)).body, (c) => c.state === 'applied');
+      expect(settled.state).toBe('applied');
+      expect(settled.result).toEqual({ updated: 1, unchanged: 0 });
+      const holoo = connectHolooSimulator({ url: sim.superuser_url });
+      try {
+        const [article] = await holoo.company('Holoo1').readArticlesByCode(['0101001']);
+        expect(article?.prices[0]).toBe(123_456);
+      } finally {
+        await holoo.close();
+      }
+
+      const rejected = await owner.post<CommandDto>(`/api/branch-sync/branches/${branch_id}/commands`, {
+        company_database: 'Holoo1', command: { kind: 'main_group.rename', code: '77', name: 'ناموجود' },
+      });
+      const failed = await until(async () => (await owner.get<CommandDto>(`/api/branch-sync/branches/${branch_id}/commands/${rejected.body.id}`)).body, (c) => c.state === 'failed');
+      expect(failed.last_error).toBe('holoo.group_not_found');
+      const retried = await owner.post<CommandDto>(`/api/branch-sync/branches/${branch_id}/commands/${rejected.body.id}/retry`);
+      expect(retried.status).toBe(201);
+      expect(retried.body.id).not.toBe(rejected.body.id);
+    } finally {
+      await agent.stop();
+    }
+    const offline = await until(status, (s) => s.agent?.status === 'offline');
+    expect(offline.agent?.status).toBe('offline');
+    const notes = await until(async () => (await owner.get<{ items: Array<{ kind: string }> }>('/api/me/notifications')).body.items, (items) => items.some((n) => n.kind === 'branch_sync.agent_offline'));
+    expect(notes.some((n) => n.kind === 'branch_sync.agent_offline')).toBe(true);
+  });
+
+  test('a revoked agent is refused and the branch shows no agent', async () => {
+    const { identity, data_dir } = await enrolAgent();
+    expect((await owner.post(`/api/branch-sync/branches/${branch_id}/agent/revoke`)).status).toBe(204);
+    expect((await status()).agent).toBeNull();
+    const agent = runAgent(identity, data_dir);
+    await new Promise((r) => setTimeout(r, 1500));
+    await agent.stop();
+    const log = await import('node:fs').then((fs) => fs.readFileSync(path.join(data_dir, 'logs', 'agent.log'), 'utf8'));
+    expect(log).toContain('the server refused this agent: revoked');
+  });
+});

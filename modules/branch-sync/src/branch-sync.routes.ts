@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import type { App } from '@chaharsu/http';
+import { AgentStatusDto, AgentStatusList, BranchParams, CommandDto, CommandList, CommandListQuery, CommandParams, EnrolmentCodeDto, HealthHistory, SendCommandInput } from './branch-sync.contracts.js';
+import { AGENT_ENROL_PATH, AGENT_SOCKET_PATH, EnrolRequest, EnrolResponse } from './protocol.js';
+import type { BranchSyncService } from './branch-sync.service.js';
+import type { Hub } from './hub.js';
+import { BranchSyncPermissions } from './permissions.js';
+
+const manage = { auth: 'org', permission: BranchSyncPermissions.agentsManage } as const;
+const read = { auth: 'org', permission: BranchSyncPermissions.read } as const;
+const send = { auth: 'org', permission: BranchSyncPermissions.commandsSend } as const;
+
+export function branchSyncRoutes(service: BranchSyncService, hub: Hub) {
+  return (app: App): void => {
+    // ---- the agent (authenticates itself: enrolment code, then challenge-response on the socket) ----
+    app.post(AGENT_ENROL_PATH, {
+      schema: { tags: ['branch-sync'], body: EnrolRequest, response: { 200: EnrolResponse } },
+      config: { access: { auth: 'agent' }, csrf: false },
+    }, (req) => hub.enrol(req.body, { ip: req.ip }));
+
+    app.get(AGENT_SOCKET_PATH, {
+      websocket: true,
+      schema: { hide: true },
+      config: { access: { auth: 'agent' } },
+    }, (socket, req) => hub.accept(socket, { remote_address: req.ip }));
+
+    // ---- the panel ----
+    app.get('/api/branch-sync/agents', {
+      schema: { tags: ['branch-sync'], response: { 200: AgentStatusList } },
+      config: { access: read },
+    }, (req) => req.tx((ctx) => service.listStatuses(ctx)));
+
+    app.get('/api/branch-sync/branches/:branch_id/agent', {
+      schema: { tags: ['branch-sync'], params: BranchParams, response: { 200: AgentStatusDto } },
+      config: { access: read },
+    }, (req) => req.tx((ctx) => service.branchStatus(ctx, req.params.branch_id)));
+
+    app.get('/api/branch-sync/branches/:branch_id/agent/health', {
+      schema: { tags: ['branch-sync'], params: BranchParams, querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }), response: { 200: HealthHistory } },
+      config: { access: read },
+    }, (req) => req.tx((ctx) => service.healthHistory(ctx, req.params.branch_id, req.query.limit)));
+
+    app.post('/api/branch-sync/branches/:branch_id/enrolment-codes', {
+      schema: { tags: ['branch-sync'], params: BranchParams, response: { 201: EnrolmentCodeDto } },
+      config: { access: manage },
+    }, async (req, reply) => reply.status(201).send(await req.tx((ctx) => service.issueEnrolmentCode(ctx, req.params.branch_id))));
+
+    app.post('/api/branch-sync/branches/:branch_id/agent/revoke', {
+      schema: { tags: ['branch-sync'], params: BranchParams, response: { 204: z.null() } },
+      config: { access: manage },
+    }, async (req, reply) => { await req.tx((ctx) => service.revokeAgent(ctx, req.params.branch_id)); return reply.status(204).send(null); });
+
+    app.get('/api/branch-sync/branches/:branch_id/commands', {
+      schema: { tags: ['branch-sync'], params: BranchParams, querystring: CommandListQuery, response: { 200: CommandList } },
+      config: { access: read },
+    }, (req) => req.tx((ctx) => service.listCommands(ctx, req.params.branch_id, req.query)));
+
+    app.get('/api/branch-sync/branches/:branch_id/commands/:command_id', {
+      schema: { tags: ['branch-sync'], params: CommandParams, response: { 200: CommandDto } },
+      config: { access: read },
+    }, (req) => req.tx((ctx) => service.getCommand(ctx, req.params.branch_id, req.params.command_id)));
+
+    app.post('/api/branch-sync/branches/:branch_id/commands', {
+      schema: { tags: ['branch-sync'], params: BranchParams, body: SendCommandInput, response: { 201: CommandDto } },
+      config: { access: send },
+    }, async (req, reply) => reply.status(201).send(await req.tx((ctx) => service.sendCommand(ctx, req.params.branch_id, req.body))));
+
+    app.post('/api/branch-sync/branches/:branch_id/commands/:command_id/retry', {
+      schema: { tags: ['branch-sync'], params: CommandParams, response: { 201: CommandDto } },
+      config: { access: send },
+    }, async (req, reply) => reply.status(201).send(await req.tx((ctx) => service.retryCommand(ctx, req.params.branch_id, req.params.command_id))));
+  };
+}

@@ -1,0 +1,364 @@
+/**
+ * The agents' side of the server: enrolment, the WebSocket hub (authentication, heartbeats, command
+ * delivery and reports), LISTEN/NOTIFY between server instances, and the sweeper that marks silent
+ * agents offline.
+ *
+ * Several instances: an agent's socket lives on one instance, recorded in branch_sync.connection.
+ * A new command is announced on the `branch_sync_command` channel at commit; every instance hears it
+ * and the one holding that agent's socket pumps. Each instance also pumps its own agents on a timer:
+ * delivery is retried with capped exponential back-off and jitter until the agent reports and the
+ * server acknowledges the report. A missed NOTIFY (instance restarting) therefore only delays.
+ */
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { WebSocket } from 'ws';
+import { inTransaction, type Db, type RlsScope, type Tx } from '@chaharsu/db';
+import type { Ctx } from '@chaharsu/http';
+import type { AuditApi } from '@chaharsu/audit';
+import { AppError, constantTimeEqual, decryptSecret, encryptSecret, hmacSha256Hex, newId, randomToken, systemContext } from '@chaharsu/kit';
+import { agentRepository, commandRepository, connectionRepository, enrolmentRepository, eventRepository, healthRepository } from './branch-sync.repository.js';
+import { COMMAND_CHANNEL, enrolmentCodeHash, parseEnrolmentCode } from './branch-sync.service.js';
+import { AgentMessage, type AgentHealth, type EnrolRequest, type EnrolResponse, PROTOCOL_VERSION, type ServerMessage, challengeText, proofText } from './protocol.js';
+import type { ServerIdentity } from './server-identity.js';
+
+const KICK_CHANNEL = 'branch_sync_kick';
+
+export interface HubOptions {
+  /** This server instance (unique per process). */
+  instance_id: string;
+  heartbeat_interval_ms: number;
+  /** An agent is offline after this many heartbeat intervals without one. */
+  offline_after_missed_heartbeats: number;
+  retry_base_ms: number;
+  retry_cap_ms: number;
+  pump_interval_ms: number;
+  sweep_interval_ms: number;
+  /** Health history keeps one sample per this interval (the latest health is always on the agent row). */
+  health_sample_interval_ms: number;
+  health_keep_days: number;
+  handshake_timeout_ms: number;
+}
+
+export const DEFAULT_HUB_OPTIONS: Omit<HubOptions, 'instance_id'> = {
+  heartbeat_interval_ms: 15_000,
+  offline_after_missed_heartbeats: 3,
+  retry_base_ms: 2_000,
+  retry_cap_ms: 60_000,
+  pump_interval_ms: 2_000,
+  sweep_interval_ms: 10_000,
+  health_sample_interval_ms: 60_000,
+  health_keep_days: 30,
+  handshake_timeout_ms: 10_000,
+};
+
+/** Told when an agent goes silent (the composition root sends in-app/Telegram notifications to the branch's managers). */
+export interface AgentAlerts {
+  agentOffline(ctx: Ctx, input: { agent_id: string; branch_id: string; hostname: string; last_heartbeat_at: string | null }): Promise<void>;
+}
+
+export interface HubDeps {
+  db: Db;
+  /** A connection string for the LISTEN connection (the app role is enough). */
+  listen_url: string | null;
+  secret_key: Buffer;
+  identity: ServerIdentity;
+  audit: AuditApi;
+  alerts: AgentAlerts | null;
+  logger: Logger;
+  options: HubOptions;
+}
+
+interface Session {
+  org_id: string;
+  agent_id: string;
+  branch_id: string;
+  socket: WebSocket;
+  pumping: boolean;
+  pump_again: boolean;
+}
+
+const agentKey = (org_id: string, agent_id: string): string => `${org_id}:${agent_id}`;
+const orgScope = (org_id: string): RlsScope => ({ org_id, user_id: null });
+const PLATFORM_SCOPE: RlsScope = { org_id: null, user_id: null, platform_admin: true };
+const secretContext = (agent_id: string): string => `branch_sync.agent:${agent_id}`;
+
+export function retryDelayMs(attempt: number, options: Pick<HubOptions, 'retry_base_ms' | 'retry_cap_ms'>, random = Math.random): number {
+  const exponential = Math.min(options.retry_cap_ms, options.retry_base_ms * 2 ** Math.min(attempt - 1, 20));
+  return Math.round(exponential * (0.5 + random() / 2));
+}
+
+export interface Hub {
+  enrol(input: EnrolRequest, meta: { ip: string | null }): Promise<EnrolResponse>;
+  accept(socket: WebSocket, meta: { remote_address: string | null }): void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Agents connected to this instance (metrics, tests). */
+  connectedCount(): number;
+}
+
+export function createHub(deps: HubDeps): Hub {
+  const { db, options, logger } = deps;
+  const sessions = new Map<string, Session>();
+  const timers: NodeJS.Timeout[] = [];
+  let listener: pg.Client | null = null;
+  let stopped = false;
+
+  const systemCtx = (tx: Tx, org_id: string, reason: string): Ctx => ({ ...systemContext(logger, reason, org_id), db: tx });
+
+  function send(socket: WebSocket, message: ServerMessage): void {
+    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+  }
+
+  async function pump(session: Session): Promise<void> {
+    if (session.pumping) { session.pump_again = true; return; }
+    session.pumping = true;
+    try {
+      do {
+        session.pump_again = false;
+        if (session.socket.readyState !== session.socket.OPEN) return;
+        await inTransaction(db, orgScope(session.org_id), async (tx) => {
+          for (const command of await commandRepository.due(tx, session.org_id, session.agent_id, 100)) {
+            const attempt = command.attempts + 1;
+            send(session.socket, {
+              type: 'command', command_id: command.id, seq: Number(command.seq), company_database: command.company_database,
+              requested_by: command.requested_by, command: command.payload as never, attempt,
+            });
+            await commandRepository.markSent(tx, session.org_id, command.id, retryDelayMs(attempt, options));
+          }
+        });
+      } while (session.pump_again && !stopped);
+    } catch (error) {
+      logger.warn({ err: error, agent_id: session.agent_id }, 'branch-sync: delivery pump failed; the timer retries');
+    } finally {
+      session.pumping = false;
+    }
+  }
+
+  async function onHeartbeat(session: Session, health: AgentHealth): Promise<void> {
+    const clock_skew_ms = Math.round(new Date(health.agent_time).getTime() - Date.now());
+    await inTransaction(db, orgScope(session.org_id), async (tx) => {
+      const cameOnline = await agentRepository.heartbeat(tx, session.org_id, session.agent_id, { health, clock_skew_ms, agent_version: health.agent_version, hostname: health.hostname });
+      await connectionRepository.touch(tx, session.org_id, session.agent_id, options.instance_id);
+      const last = await healthRepository.lastAt(tx, session.org_id, session.agent_id);
+      if (!last || Date.now() - new Date(last).getTime() >= options.health_sample_interval_ms) {
+        await healthRepository.insert(tx, { org_id: session.org_id, agent_id: session.agent_id, health, clock_skew_ms });
+        await healthRepository.prune(tx, session.org_id, session.agent_id, options.health_keep_days);
+      }
+      if (cameOnline) await eventRepository.insert(tx, { org_id: session.org_id, id: newId(), agent_id: session.agent_id, branch_id: session.branch_id, kind: 'online', level: 'info', message: 'agent online', detail: null });
+    });
+  }
+
+  async function onMessage(session: Session, message: AgentMessage): Promise<void> {
+    const { org_id, agent_id } = session;
+    switch (message.type) {
+      case 'heartbeat':
+        return onHeartbeat(session, message.health);
+      case 'command.received':
+        await inTransaction(db, orgScope(org_id), (tx) => commandRepository.markReceived(tx, org_id, agent_id, message.command_id));
+        return;
+      case 'command.result': {
+        const failed = message.outcome === 'rejected';
+        const code = failed && message.result && typeof message.result === 'object' && 'code' in message.result ? String((message.result as { code: unknown }).code) : null;
+        await inTransaction(db, orgScope(org_id), (tx) => commandRepository.settle(tx, org_id, agent_id, message.command_id, {
+          state: failed ? 'failed' : 'applied', result: message.result, replayed: message.replayed, last_error: failed ? (code ?? 'rejected') : null,
+        }));
+        // Acknowledged after the settle committed: the agent forgets the report only once the server has it.
+        send(session.socket, { type: 'command.result_ack', command_id: message.command_id });
+        void pump(session);
+        return;
+      }
+      case 'command.trouble':
+        await inTransaction(db, orgScope(org_id), async (tx) => {
+          await commandRepository.trouble(tx, org_id, agent_id, message.command_id, message.error);
+          await eventRepository.insert(tx, { org_id, id: newId(), agent_id, branch_id: session.branch_id, kind: 'command_trouble', level: message.transient ? 'warn' : 'error', message: `command ${message.command_id}: ${message.error}`.slice(0, 2000), detail: null });
+        });
+        return;
+      case 'log':
+        await inTransaction(db, orgScope(org_id), async (tx) => {
+          for (const entry of message.entries) {
+            await eventRepository.insert(tx, { org_id, id: newId(), agent_id, branch_id: session.branch_id, kind: 'log', level: entry.level, message: entry.message, detail: entry.detail });
+          }
+        });
+        return;
+      default:
+        session.socket.close(4002, 'unexpected message');
+    }
+  }
+
+  /** Runs the handshake on a new socket, then hands its messages to onMessage. */
+  function handshake(socket: WebSocket, remote_address: string | null): void {
+    let state: 'hello' | 'auth' | 'ready' = 'hello';
+    let pending: { org_id: string; agent_id: string; branch_id: string; secret: string; agent_nonce: string; server_nonce: string } | null = null;
+    let session: Session | null = null;
+    let queue = Promise.resolve();
+    const timeout = setTimeout(() => { if (state !== 'ready') socket.close(4001, 'handshake timeout'); }, options.handshake_timeout_ms);
+
+    const deny = (code: 'unknown_agent' | 'bad_proof' | 'revoked' | 'protocol'): void => {
+      send(socket, { type: 'denied', code });
+      socket.close(4003, code);
+    };
+
+    const handle = async (raw: string): Promise<void> => {
+      let parsed: AgentMessage;
+      try {
+        parsed = AgentMessage.parse(JSON.parse(raw));
+      } catch {
+        return deny('protocol');
+      }
+      if (state === 'ready' && session) return onMessage(session, parsed);
+      if (state === 'hello' && parsed.type === 'hello' && parsed.protocol === PROTOCOL_VERSION) {
+        const agent = await inTransaction(db, orgScope(parsed.org_id), (tx) => agentRepository.byId(tx, parsed.org_id, parsed.agent_id));
+        if (!agent) return deny('unknown_agent');
+        if (agent.status === 'revoked') return deny('revoked');
+        const secret = decryptSecret(deps.secret_key, agent.secret_envelope, secretContext(agent.id));
+        const server_nonce = randomToken(32);
+        const server_time = new Date().toISOString();
+        pending = { org_id: agent.org_id, agent_id: agent.id, branch_id: agent.branch_id, secret, agent_nonce: parsed.agent_nonce, server_nonce };
+        state = 'auth';
+        send(socket, { type: 'challenge', server_nonce, server_time, signature: deps.identity.sign(challengeText({ server_nonce, agent_nonce: parsed.agent_nonce, agent_id: agent.id, server_time })) });
+        return;
+      }
+      if (state === 'auth' && pending && parsed.type === 'auth') {
+        const expected = hmacSha256Hex(pending.secret, proofText({ server_nonce: pending.server_nonce, agent_nonce: pending.agent_nonce, agent_id: pending.agent_id, server_fingerprint: deps.identity.fingerprint }));
+        if (!constantTimeEqual(expected, parsed.proof)) return deny('bad_proof');
+        session = { org_id: pending.org_id, agent_id: pending.agent_id, branch_id: pending.branch_id, socket, pumping: false, pump_again: false };
+        pending = null;
+        state = 'ready';
+        clearTimeout(timeout);
+        await register(session, remote_address);
+        return;
+      }
+      return deny('protocol');
+    };
+
+    socket.on('message', (data) => {
+      // One message at a time per socket, in arrival order (a result is settled before the next one is read).
+      queue = queue.then(() => handle(String(data))).catch((error: unknown) => {
+        logger.warn({ err: error }, 'branch-sync: agent message failed');
+        socket.close(1011, 'server error');
+      });
+    });
+    socket.on('close', () => {
+      clearTimeout(timeout);
+      if (session) void unregister(session);
+    });
+    socket.on('error', () => socket.terminate());
+  }
+
+  async function register(session: Session, remote_address: string | null): Promise<void> {
+    const key = agentKey(session.org_id, session.agent_id);
+    sessions.get(key)?.socket.close(4004, 'replaced by a newer connection');
+    sessions.set(key, session);
+    const settled_through_seq = await inTransaction(db, orgScope(session.org_id), async (tx) => {
+      await connectionRepository.claim(tx, { org_id: session.org_id, agent_id: session.agent_id, instance_id: options.instance_id, remote_address });
+      await sql`select pg_notify(${KICK_CHANNEL}, ${JSON.stringify({ org_id: session.org_id, agent_id: session.agent_id, instance_id: options.instance_id })})`.execute(tx);
+      return commandRepository.settledThrough(tx, session.org_id, session.agent_id);
+    });
+    send(session.socket, { type: 'welcome', branch_id: session.branch_id, heartbeat_interval_ms: options.heartbeat_interval_ms, server_time: new Date().toISOString(), settled_through_seq });
+    void pump(session);
+  }
+
+  async function unregister(session: Session): Promise<void> {
+    const key = agentKey(session.org_id, session.agent_id);
+    if (sessions.get(key) === session) sessions.delete(key);
+    else return; // replaced by a newer socket on this instance: that one owns the connection row
+    await inTransaction(db, orgScope(session.org_id), (tx) => connectionRepository.release(tx, session.org_id, session.agent_id, options.instance_id))
+      .catch((error: unknown) => logger.warn({ err: error }, 'branch-sync: could not release a connection row'));
+  }
+
+  async function sweep(): Promise<void> {
+    const silence_ms = options.heartbeat_interval_ms * options.offline_after_missed_heartbeats;
+    const silent = await inTransaction(db, PLATFORM_SCOPE, async (tx) => {
+      await connectionRepository.dropStale(tx, silence_ms * 2);
+      return agentRepository.silent(tx, silence_ms);
+    });
+    for (const agent of silent) {
+      await inTransaction(db, orgScope(agent.org_id as string), async (tx) => {
+        const changed = await agentRepository.markOffline(tx, agent.org_id as string, agent.id as string);
+        if (changed.length === 0) return; // another instance got there first
+        await eventRepository.insert(tx, { org_id: agent.org_id as string, id: newId(), agent_id: agent.id as string, branch_id: agent.branch_id as string, kind: 'offline', level: 'error', message: 'agent offline: no heartbeat', detail: null });
+        const last = agent.last_heartbeat_at ? new Date(agent.last_heartbeat_at as Date).toISOString() : null;
+        await deps.alerts?.agentOffline(systemCtx(tx, agent.org_id as string, 'branch_sync.offline'), { agent_id: agent.id as string, branch_id: agent.branch_id as string, hostname: agent.hostname as string, last_heartbeat_at: last });
+      });
+    }
+  }
+
+  async function startListening(): Promise<void> {
+    if (!deps.listen_url) return;
+    const client = new pg.Client({ connectionString: deps.listen_url, application_name: 'chaharsu-branch-sync-listen' });
+    client.on('error', (error) => {
+      logger.warn({ err: error }, 'branch-sync: LISTEN connection lost; reconnecting (the pump timer covers the gap)');
+      listener = null;
+      if (!stopped) setTimeout(() => void startListening().catch(() => undefined), 1_000);
+    });
+    client.on('notification', (note) => {
+      if (!note.payload) return;
+      try {
+        const payload = JSON.parse(note.payload) as { org_id: string; agent_id: string; instance_id?: string };
+        const session = sessions.get(agentKey(payload.org_id, payload.agent_id));
+        if (!session) return;
+        if (note.channel === KICK_CHANNEL) {
+          if (payload.instance_id !== options.instance_id) session.socket.close(4004, 'connected through another server instance');
+          return;
+        }
+        void pump(session);
+      } catch { /* not ours */ }
+    });
+    await client.connect();
+    await client.query(`listen ${COMMAND_CHANNEL}`);
+    await client.query(`listen ${KICK_CHANNEL}`);
+    listener = client;
+  }
+
+  return {
+    async enrol(input, meta) {
+      const parsed = parseEnrolmentCode(input.code);
+      if (!parsed) throw new AppError('branch_sync.enrolment_code_invalid');
+      const secret = randomBytes(32).toString('base64url');
+      const agent_id = newId();
+      const result = await inTransaction(db, orgScope(parsed.org_id), async (tx) => {
+        const code = await enrolmentRepository.takeUsable(tx, parsed.org_id, enrolmentCodeHash(parsed.code));
+        if (!code) return null;
+        const replaced = await agentRepository.revokeBranch(tx, parsed.org_id, code.branch_id);
+        await agentRepository.insert(tx, {
+          org_id: parsed.org_id, id: agent_id, branch_id: code.branch_id, hostname: input.hostname, agent_version: input.agent_version,
+          secret_envelope: encryptSecret(deps.secret_key, secret, secretContext(agent_id)), enrolled_by: code.created_by,
+        });
+        await enrolmentRepository.markUsed(tx, parsed.org_id, code.id, agent_id);
+        await eventRepository.insert(tx, { org_id: parsed.org_id, id: newId(), agent_id, branch_id: code.branch_id, kind: 'enrolled', level: 'info', message: `agent enrolled from ${input.hostname}`, detail: meta.ip });
+        const ctx = systemCtx(tx, parsed.org_id, 'branch_sync.enrol');
+        await deps.audit.record(ctx, { action: 'branch_sync.agent.enrol', entity_type: 'branch_sync.agent', entity_id: agent_id, after: { branch_id: code.branch_id, hostname: input.hostname, replaced: replaced.map((r) => r.id), ip: meta.ip } });
+        return { branch_id: code.branch_id };
+      });
+      if (!result) throw new AppError('branch_sync.enrolment_code_invalid');
+      return {
+        org_id: parsed.org_id, branch_id: result.branch_id, agent_id, secret,
+        server_public_key: deps.identity.public_key, server_fingerprint: deps.identity.fingerprint, heartbeat_interval_ms: options.heartbeat_interval_ms,
+      };
+    },
+
+    accept(socket, meta) {
+      if (stopped) { socket.close(1012, 'server restarting'); return; }
+      handshake(socket, meta.remote_address);
+    },
+
+    async start() {
+      await startListening().catch((error: unknown) => logger.warn({ err: error }, 'branch-sync: LISTEN unavailable; delivery falls back to the pump timer'));
+      timers.push(setInterval(() => { for (const session of sessions.values()) void pump(session); }, options.pump_interval_ms));
+      timers.push(setInterval(() => { void sweep().catch((error: unknown) => logger.warn({ err: error }, 'branch-sync: sweep failed')); }, options.sweep_interval_ms));
+      for (const timer of timers) timer.unref();
+    },
+
+    async stop() {
+      stopped = true;
+      for (const timer of timers) clearInterval(timer);
+      for (const session of sessions.values()) session.socket.close(1012, 'server restarting');
+      await listener?.end().catch(() => undefined);
+      listener = null;
+    },
+
+    connectedCount: () => sessions.size,
+  };
+}

@@ -1,0 +1,127 @@
+import { APP_ROLE, tenantTableSql, type ModuleMigration } from '@chaharsu/db';
+
+/**
+ * branch_sync: agents, enrolment codes, live connections, commands, health history, agent events.
+ * Every table is a tenant table (org_id first, row-level security). The hub's sweeper, which looks at
+ * every organisation's connections and heartbeats, runs with the platform flag (`platform.is_platform_admin()`):
+ * only `agent` and `connection` are visible to it.
+ */
+export const branchSyncMigrations: ModuleMigration[] = [
+  {
+    name: '20261121T2000_branch_sync_base',
+    up: `
+create schema branch_sync;
+grant usage on schema branch_sync to ${APP_ROLE};
+
+create table branch_sync.agent (
+  org_id uuid not null,
+  id uuid not null,
+  branch_id uuid not null,
+  hostname text not null,
+  -- AES-256-GCM envelope of the HMAC key (the server must recompute the proof, so it cannot only hash it).
+  secret_envelope text not null,
+  status text not null default 'offline' check (status in ('online', 'offline', 'revoked')),
+  agent_version text not null,
+  enrolled_at timestamptz not null default now(),
+  enrolled_by uuid,
+  last_heartbeat_at timestamptz,
+  last_health jsonb,
+  clock_skew_ms integer,
+  status_changed_at timestamptz not null default now(),
+  next_command_seq bigint not null default 1 check (next_command_seq >= 1),
+  primary key (org_id, id)
+);
+-- One live agent per branch; a re-enrolment revokes the previous one.
+create unique index agent_one_per_branch on branch_sync.agent (org_id, branch_id) where status <> 'revoked';
+${tenantTableSql('branch_sync.agent', { also_visible_if: 'platform.is_platform_admin()' })}
+grant select, insert, update on branch_sync.agent to ${APP_ROLE};
+
+create table branch_sync.enrolment_code (
+  org_id uuid not null,
+  id uuid not null,
+  branch_id uuid not null,
+  code_hash text not null,
+  created_by uuid not null,
+  created_at timestamptz not null default now(),
+  expires_at timestamptz not null,
+  used_at timestamptz,
+  agent_id uuid,
+  primary key (org_id, id)
+);
+create unique index enrolment_code_hash on branch_sync.enrolment_code (org_id, code_hash);
+${tenantTableSql('branch_sync.enrolment_code')}
+grant select, insert, update on branch_sync.enrolment_code to ${APP_ROLE};
+
+-- Which server instance holds an agent's socket (LISTEN/NOTIFY forwards commands to it).
+create table branch_sync.connection (
+  org_id uuid not null,
+  agent_id uuid not null,
+  instance_id text not null,
+  connected_at timestamptz not null default now(),
+  last_seen_at timestamptz not null default now(),
+  remote_address text,
+  primary key (org_id, agent_id)
+);
+create index connection_instance on branch_sync.connection (instance_id);
+${tenantTableSql('branch_sync.connection', { also_visible_if: 'platform.is_platform_admin()' })}
+grant select, insert, update, delete on branch_sync.connection to ${APP_ROLE};
+
+create table branch_sync.command (
+  org_id uuid not null,
+  id uuid not null,
+  agent_id uuid not null,
+  branch_id uuid not null,
+  seq bigint not null,
+  company_database text not null,
+  kind text not null,
+  payload jsonb not null,
+  requested_by uuid not null,
+  state text not null default 'pending' check (state in ('pending', 'delivered', 'received', 'applied', 'failed')),
+  attempts integer not null default 0,
+  last_error text,
+  result jsonb,
+  replayed boolean not null default false,
+  created_at timestamptz not null default now(),
+  delivered_at timestamptz,
+  received_at timestamptz,
+  settled_at timestamptz,
+  next_attempt_at timestamptz not null default now(),
+  primary key (org_id, id)
+);
+create unique index command_agent_seq on branch_sync.command (org_id, agent_id, seq);
+create index command_open on branch_sync.command (org_id, agent_id, next_attempt_at) where state in ('pending', 'delivered', 'received');
+create index command_branch_time on branch_sync.command (org_id, branch_id, created_at desc);
+${tenantTableSql('branch_sync.command')}
+grant select, insert, update on branch_sync.command to ${APP_ROLE};
+
+create table branch_sync.health_sample (
+  org_id uuid not null,
+  agent_id uuid not null,
+  at timestamptz not null default now(),
+  health jsonb not null,
+  clock_skew_ms integer,
+  primary key (org_id, agent_id, at)
+);
+${tenantTableSql('branch_sync.health_sample')}
+grant select, insert, delete on branch_sync.health_sample to ${APP_ROLE};
+
+-- What happened to an agent: online/offline, enrolment, errors shipped from its log, troubles of commands.
+create table branch_sync.agent_event (
+  org_id uuid not null,
+  id uuid not null,
+  agent_id uuid not null,
+  branch_id uuid not null,
+  kind text not null check (kind in ('enrolled', 'online', 'offline', 'log', 'command_trouble', 'revoked')),
+  level text not null default 'info' check (level in ('info', 'warn', 'error', 'fatal')),
+  message text not null,
+  detail text,
+  at timestamptz not null default now(),
+  primary key (org_id, id)
+);
+create index agent_event_branch_time on branch_sync.agent_event (org_id, branch_id, at desc);
+${tenantTableSql('branch_sync.agent_event', { also_visible_if: 'platform.is_platform_admin()' })}
+grant select, insert on branch_sync.agent_event to ${APP_ROLE};
+`,
+    down: 'drop schema branch_sync cascade;',
+  },
+];

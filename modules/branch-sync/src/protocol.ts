@@ -1,0 +1,154 @@
+/**
+ * The wire protocol between a branch agent and the server (one JSON message per WebSocket frame).
+ * Shared by apps/agent and modules/branch-sync: zod only, no server or driver imports.
+ *
+ * Handshake (server identity pinned, the secret never on the wire):
+ *   agent  → hello      { org_id, agent_id, agent_nonce, agent_version }
+ *   server → challenge  { server_nonce, server_time, signature = Ed25519(server key, challengeText) }
+ *   agent  checks the signature with the public key it pinned at enrolment, then
+ *   agent  → auth       { proof = HMAC-SHA256(agent secret, proofText) }
+ *   server → welcome | denied
+ * After `welcome` both sides exchange the messages below until the socket closes.
+ */
+import { z } from 'zod';
+import { HolooCommand } from '@chaharsu/holoo';
+
+export const PROTOCOL_VERSION = 1;
+/** WebSocket path the agent dials (outbound from the branch: no inbound port on the branch network). */
+export const AGENT_SOCKET_PATH = '/api/branch-sync/agent/socket';
+export const AGENT_ENROL_PATH = '/api/branch-sync/agent/enrol';
+
+const Id = z.uuid();
+const Nonce = z.string().regex(/^[A-Za-z0-9_-]{43}$/, '32 random bytes, base64url');
+const JsonValue: z.ZodType<unknown> = z.json();
+
+/** The text the server signs: binds its nonce to this agent and to the agent's own nonce (no replay of old challenges). */
+export function challengeText(input: { server_nonce: string; agent_nonce: string; agent_id: string; server_time: string }): string {
+  return `chaharsu-agent-challenge/v1\n${input.agent_id}\n${input.agent_nonce}\n${input.server_nonce}\n${input.server_time}`;
+}
+
+/** The text the agent MACs with its secret: both nonces, its id and the pinned server identity. */
+export function proofText(input: { server_nonce: string; agent_nonce: string; agent_id: string; server_fingerprint: string }): string {
+  return `chaharsu-agent-proof/v1\n${input.agent_id}\n${input.agent_nonce}\n${input.server_nonce}\n${input.server_fingerprint}`;
+}
+
+// ---- enrolment (HTTPS POST, before the agent has a secret) ----
+
+export const EnrolRequest = z.object({
+  code: z.string().trim().min(20).max(200),
+  agent_version: z.string().trim().min(1).max(50),
+  hostname: z.string().trim().min(1).max(255),
+});
+export type EnrolRequest = z.infer<typeof EnrolRequest>;
+
+export const EnrolResponse = z.object({
+  org_id: Id,
+  branch_id: Id,
+  agent_id: Id,
+  /** 32 random bytes, base64url: the agent's HMAC key. Shown once; the server keeps it encrypted. */
+  secret: z.string().min(43).max(100),
+  /** The server's Ed25519 public key (SPKI DER, base64): the agent pins it. */
+  server_public_key: z.string().min(40).max(200),
+  /** sha256 of that key, hex: what the agent puts in its proof and what a person can compare. */
+  server_fingerprint: z.string().regex(/^[0-9a-f]{64}$/),
+  heartbeat_interval_ms: z.number().int().min(1000).max(600_000),
+});
+export type EnrolResponse = z.infer<typeof EnrolResponse>;
+
+// ---- health (heartbeat) ----
+
+export const AgentHealth = z.object({
+  agent_version: z.string().max(50),
+  hostname: z.string().max(255),
+  platform: z.string().max(50),
+  uptime_s: z.number().int().min(0),
+  sql_reachable: z.boolean(),
+  sql_error: z.string().max(2000).nullable(),
+  sql_server_version: z.string().max(500).nullable(),
+  company_databases: z.array(z.object({ database: z.string().max(128), company_name: z.string().max(500).nullable() })).max(500),
+  /** Bound company databases that are missing from the instance. */
+  missing_databases: z.array(z.string().max(128)).max(500),
+  ports: z.array(z.object({ name: z.string().max(50), port: z.number().int().min(0).max(65535), open: z.boolean() })).max(20),
+  disk_free_bytes: z.number().int().min(0).nullable(),
+  disk_total_bytes: z.number().int().min(0).nullable(),
+  /** The agent's clock when it sent this heartbeat (the server computes the skew). */
+  agent_time: z.iso.datetime({ offset: true }),
+  /** Commands stored locally and not yet acknowledged by the server. */
+  queue_length: z.number().int().min(0),
+  last_error: z.string().max(2000).nullable(),
+});
+export type AgentHealth = z.infer<typeof AgentHealth>;
+
+// ---- agent → server ----
+
+export const AgentHello = z.object({
+  type: z.literal('hello'),
+  protocol: z.literal(PROTOCOL_VERSION),
+  org_id: Id,
+  agent_id: Id,
+  agent_nonce: Nonce,
+  agent_version: z.string().min(1).max(50),
+});
+export const AgentAuth = z.object({ type: z.literal('auth'), proof: z.string().regex(/^[0-9a-f]{64}$/) });
+export const AgentHeartbeat = z.object({ type: z.literal('heartbeat'), health: AgentHealth });
+export const CommandReceived = z.object({ type: z.literal('command.received'), command_id: Id });
+export const CommandResult = z.object({
+  type: z.literal('command.result'),
+  command_id: Id,
+  outcome: z.enum(['applied', 'rejected']),
+  /** The command's result, or `{ code, params }` of the rejection. */
+  result: JsonValue,
+  /** True when the branch database already held this id (a re-delivery): nothing was applied again. */
+  replayed: z.boolean(),
+  applied_at: z.string().max(40).nullable(),
+});
+/** A failure that did not settle the command (SQL Server down, a row locked by Holoo): the agent retries; the panel shows it. */
+export const CommandTrouble = z.object({ type: z.literal('command.trouble'), command_id: Id, error: z.string().max(2000), transient: z.boolean() });
+export const AgentLog = z.object({
+  type: z.literal('log'),
+  entries: z.array(z.object({
+    level: z.enum(['warn', 'error', 'fatal']),
+    at: z.iso.datetime({ offset: true }),
+    message: z.string().max(2000),
+    detail: z.string().max(8000).nullable(),
+  })).min(1).max(100),
+});
+
+export const AgentMessage = z.discriminatedUnion('type', [AgentHello, AgentAuth, AgentHeartbeat, CommandReceived, CommandResult, CommandTrouble, AgentLog]);
+export type AgentMessage = z.infer<typeof AgentMessage>;
+export type CommandResultMessage = z.infer<typeof CommandResult>;
+
+// ---- server → agent ----
+
+export const ServerChallenge = z.object({
+  type: z.literal('challenge'),
+  server_nonce: Nonce,
+  server_time: z.iso.datetime({ offset: true }),
+  /** Ed25519 over challengeText(...), base64. */
+  signature: z.string().min(40).max(200),
+});
+export const ServerWelcome = z.object({
+  type: z.literal('welcome'),
+  branch_id: Id,
+  heartbeat_interval_ms: z.number().int().min(1000).max(600_000),
+  server_time: z.iso.datetime({ offset: true }),
+  /** Every command with seq ≤ this is settled on the server: an agent that lost its journal starts after it. */
+  settled_through_seq: z.number().int().min(0),
+});
+export const ServerDenied = z.object({ type: z.literal('denied'), code: z.enum(['unknown_agent', 'bad_proof', 'revoked', 'protocol']) });
+export const CommandDelivery = z.object({
+  type: z.literal('command'),
+  command_id: Id,
+  /** Per-agent order, from 1 without gaps: the agent applies commands in this order. */
+  seq: z.number().int().min(1),
+  company_database: z.string().min(1).max(128),
+  /** The panel user who asked (recorded with the change in the branch database, spec E4). */
+  requested_by: z.string().min(1).max(100),
+  command: HolooCommand,
+  attempt: z.number().int().min(1),
+});
+export type CommandDelivery = z.infer<typeof CommandDelivery>;
+export const ResultAck = z.object({ type: z.literal('command.result_ack'), command_id: Id });
+
+export const ServerMessage = z.discriminatedUnion('type', [ServerChallenge, ServerWelcome, ServerDenied, CommandDelivery, ResultAck]);
+export type ServerMessage = z.infer<typeof ServerMessage>;
