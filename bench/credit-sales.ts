@@ -110,7 +110,8 @@ function cpuOfTree(root_pid: number): { node_s: number; postgres_s: number } {
       const text = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const comm = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
       const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-      stats.set(Number(entry), { ppid: Number(fields[1]), comm, seconds: (Number(fields[11]) + Number(fields[12])) / 100 });
+      // utime + stime, plus cutime + cstime: the CPU of children already ended (PostgreSQL backends that closed).
+      stats.set(Number(entry), { ppid: Number(fields[1]), comm, seconds: (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100 });
     } catch { /* the process ended meanwhile */ }
   }
   const out = { node_s: 0, postgres_s: 0 };

@@ -174,7 +174,7 @@ export async function runFaultScenario(options: FaultRunOptions): Promise<FaultR
   const port = await freePort();
   const server: ServerProcess = serverProcess(database, port, {
     ...SIGN_IN_FRIENDLY_ENV, SEED_DEMO: 'true', SECRET_KEY: Buffer.alloc(32, seed % 251).toString('base64'),
-    BRANCH_SYNC_HEARTBEAT_INTERVAL_MS: '1000', BRANCH_SYNC_RETRY_BASE_MS: '300', BRANCH_SYNC_RETRY_CAP_MS: '3000',
+    BRANCH_SYNC_HEARTBEAT_INTERVAL_MS: '2000', BRANCH_SYNC_RETRY_BASE_MS: '300', BRANCH_SYNC_RETRY_CAP_MS: '3000',
   });
   const agents: AgentProcess[] = [];
   const models: BranchModel[] = [];
@@ -207,24 +207,55 @@ export async function runFaultScenario(options: FaultRunOptions): Promise<FaultR
     }
     log(`setup done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
-    // ---- send the commands, with faults between them ----
-    const sent: SentCommand[] = [];
-    const maxServerRestarts = Math.max(2, Math.round(options.commands / 100));
+    // ---- the commands: generated in one seeded sequence (the model applies them in that order), sent
+    // per branch in that order (so the server's per-agent seq matches the model), branches in parallel ----
+    const plan: Array<{ model: BranchModel } & ReturnType<typeof nextCommand>> = [];
     for (let n = 0; n < options.commands; n++) {
       const model = models[Math.floor(random() * models.length)] as BranchModel;
-      const { command, expected, expected_error } = nextCommand(random, n, model);
-      const created = await postJson<{ id: string }>(client, `/api/branch-sync/branches/${model.branch_id}/commands`, { company_database: COMPANY, command });
-      sent.push({ id: created.id, branch: model.index, expected, expected_error });
-      const roll = random();
-      if (roll < 0.02) { (agents[Math.floor(random() * agents.length)] as AgentProcess).cut(); count('connection_cut'); }
-      else if (roll < 0.035) { (agents[Math.floor(random() * agents.length)] as AgentProcess).kill(); count('agent_killed_by_harness'); }
-      else if (roll < 0.045 && (counters.server_restart ?? 0) < maxServerRestarts) {
-        await server.kill();
-        await sleep(Math.floor(random() * 800));
-        await server.start();
-        count('server_restart');
+      plan.push({ model, ...nextCommand(random, n, model) });
+    }
+    const sent: SentCommand[] = [];
+    const gate = { paused: false, inflight: 0 };
+    let sending = true;
+    const sendBranch = async (model: BranchModel): Promise<void> => {
+      for (const item of plan.filter((p) => p.model === model)) {
+        while (gate.paused) await sleep(50);
+        gate.inflight += 1;
+        try {
+          const created = await postJson<{ id: string }>(client, `/api/branch-sync/branches/${model.branch_id}/commands`, { company_database: COMPANY, command: item.command });
+          sent.push({ id: created.id, branch: model.index, expected: item.expected, expected_error: item.expected_error });
+        } finally {
+          gate.inflight -= 1;
+        }
       }
-      if (n % 20 === 19) await sleep(50);
+    };
+    // Faults at seeded moments while the commands flow. A server restart waits for in-flight POSTs
+    // (a POST cut by the kill has an unknown outcome for the test's bookkeeping, as for a person).
+    const maxServerRestarts = Math.max(2, Math.round(options.commands / 100));
+    const faultLoop = async (): Promise<void> => {
+      while (sending) {
+        await sleep(200 + Math.floor(random() * 600));
+        const roll = random();
+        const agent = agents[Math.floor(random() * agents.length)] as AgentProcess;
+        if (roll < 0.3) { agent.cut(); count('connection_cut'); }
+        else if (roll < 0.55) { agent.kill(); count('agent_killed_by_harness'); }
+        else if (roll < 0.62 && (counters.server_restart ?? 0) < maxServerRestarts) {
+          gate.paused = true;
+          while (gate.inflight > 0) await sleep(20);
+          await server.kill();
+          await sleep(Math.floor(random() * 800));
+          await server.start();
+          gate.paused = false;
+          count('server_restart');
+        }
+      }
+    };
+    const faults = faultLoop();
+    try {
+      await Promise.all(models.map((model) => sendBranch(model)));
+    } finally {
+      sending = false;
+      await faults;
     }
     log(`sent ${sent.length} commands in ${((Date.now() - started) / 1000).toFixed(1)} s; waiting for them to settle`);
 

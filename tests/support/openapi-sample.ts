@@ -5,6 +5,8 @@
  * other organisation's rows.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any */
+import RandExp from 'randexp';
+
 export type JsonSchema = Record<string, any>;
 
 export interface SampleOptions {
@@ -30,7 +32,11 @@ const HINTS: Array<[RegExp, unknown]> = [
   [/password/, 'isolation-probe-password-1'],
   [/name$/, 'Isolation probe'],
 ];
-const FALLBACKS = ['isolation-probe', 'isolation_probe', 'probe', 'Probe 1', '123456', 'org.read', 'a'];
+/** Tried in order against a field's pattern and length: words, keys, then digit strings of every length (codes). */
+const FALLBACKS = [
+  'isolation-probe', 'isolation_probe', 'probe', 'Probe 1', '123456', 'org.read', 'a', 'ab1',
+  ...Array.from({ length: 16 }, (_, n) => '1234567890123456'.slice(0, n + 1)),
+];
 
 function resolve(schema: JsonSchema, doc: JsonSchema): JsonSchema {
   let current = schema;
@@ -56,6 +62,13 @@ function sampleString(schema: JsonSchema, key: string, options: SampleOptions): 
   if (schema.format === 'uri' || schema.format === 'url') return 'https://example.com/probe';
   const hinted = HINTS.filter(([pattern]) => pattern.test(key)).map(([, value]) => String(value));
   for (const candidate of [...hinted, ...FALLBACKS]) if (fits(candidate, schema)) return candidate;
+  if (schema.pattern) {
+    // Any other pattern: the shortest string it matches (deterministic: always the first choice).
+    const generator = new RandExp(new RegExp(schema.pattern));
+    generator.randInt = (from: number) => from;
+    const made = generator.gen();
+    if (fits(made, schema)) return made;
+  }
   const base = hinted[0] ?? 'isolation-probe';
   return base.padEnd(schema.minLength ?? 0, 'x').slice(0, schema.maxLength ?? base.length + (schema.minLength ?? 0));
 }

@@ -5,11 +5,12 @@
  */
 import pino from 'pino';
 import { createDb, inTransaction, migrateToLatest, type Db } from '@chaharsu/db';
-import { systemContext } from '@chaharsu/kit';
+import { AppError, systemContext } from '@chaharsu/kit';
 import type { Ctx, ModuleDefinition } from '@chaharsu/http';
 import type { OrgsApi } from '@chaharsu/orgs';
 import { creditSalesCommands } from '@chaharsu/credit-sales/cli';
 import type { CreditSalesApi } from '@chaharsu/credit-sales';
+import type { Backups } from '@chaharsu/warehouse';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './database.js';
 import { runningEmbedded } from './attach-embedded.js';
@@ -38,6 +39,15 @@ function inOrganisation(context: CommandContext) {
 }
 
 const commands: Record<string, Command> = {
+  /** `npm run cli -- warehouse:backup`: a pg_dump .sql file in the backup folder now (docs/warehouse/backups.md). */
+  'warehouse:backup': async (context) => {
+    const warehouse = context.modules.find((m) => m.name === 'warehouse') as (ModuleDefinition & { backups?: Backups | null }) | undefined;
+    if (!warehouse?.backups) throw new Error('backups are not configured: set BACKUP_DATABASE_URL (a superuser or BYPASSRLS role) for an external database');
+    return warehouse.backups.create('manual').catch((error: unknown) => {
+      // An AppError's message is its code; the operator also needs its params (versions found, pg_dump's words).
+      throw error instanceof AppError ? new Error(`${error.code} ${JSON.stringify(error.params)}`) : error;
+    });
+  },
   'credit-sales:create-seller': (context, args) => creditSalesCommands['credit-sales:create-seller']({ api: apiOf<CreditSalesApi>(context.modules, 'credit-sales'), inOrganisation: inOrganisation(context) }, args),
 };
 
@@ -59,7 +69,7 @@ async function main(): Promise<number> {
   }
   const { db } = createDb({ url: urls.app_url, max_connections: 2, application_name: 'chaharsu-cli' });
   try {
-    const composition = composeModules({ db, config, logger });
+    const composition = composeModules({ db, config, logger, backup_url: config.BACKUP_DATABASE_URL ?? urls.superuser_url });
     const output = await command({ db, modules: composition.modules, logger }, args);
     process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
     return 0;

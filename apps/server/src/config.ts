@@ -43,6 +43,21 @@ export const ConfigSchema = z.object({
   RATE_LIMIT_PUBLIC_PER_MINUTE: z.coerce.number().int().min(1).max(100000).default(120),
   WEB_DIST_DIR: z.string().optional(),
   TRUST_PROXY: bool.default(false),
+  /** Warehouse backups (docs/warehouse/backups.md): folder (default DATA_DIR/backups), a connection that reads every row
+   * despite row-level security (superuser or a BYPASSRLS backup role; the embedded superuser when unset), pg_dump binary. */
+  BACKUP_DIR: z.string().optional(),
+  BACKUP_DATABASE_URL: z.url().optional(),
+  PG_DUMP_PATH: z.string().optional(),
+  /** Where pg_dump is searched (besides /usr/lib/postgresql/<major>/bin). */
+  PATH: z.string().default('/usr/local/bin:/usr/bin:/bin'),
+  BACKUP_DAILY_CRON: z.string().regex(/^\S+( \S+){4,5}$/).default('30 2 * * *'),
+  BACKUP_KEEP_DAILY: z.coerce.number().int().min(1).max(3650).default(14),
+  /** Backups through the org admin's routes: while the database holds one organisation (default), always, or never (CLI only). */
+  WAREHOUSE_ORG_BACKUPS: z.enum(['single_org', 'always', 'never']).default('single_org'),
+  /** Background jobs (pg-boss): off only for one-off tools and tests that must not schedule. */
+  JOBS_ENABLED: bool.default(true),
+  /** Face match threshold (Human faceres similarity); calibrated 0.72 (docs/warehouse/face-id.md). */
+  WAREHOUSE_FACE_THRESHOLD: z.coerce.number().min(0.6).max(0.95).default(0.72),
   /** Branch agents: heartbeat interval given to agents, and the command delivery back-off (tests shorten them). */
   BRANCH_SYNC_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(1000).max(600_000).default(15_000),
   BRANCH_SYNC_RETRY_BASE_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),

@@ -5,8 +5,9 @@
  * To add a module: create it below (after the modules it needs), add it to `modules`, and if it has demo
  * data add its step to `demoSeedSteps`. Its migrations go in migrations.ts.
  */
+import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Db } from '@chaharsu/db';
+import { inTransaction, sql, type Db } from '@chaharsu/db';
 import type { ModuleDefinition } from '@chaharsu/http';
 import { PLATFORM_ADMIN, SUPPORT_PARTNER } from '@chaharsu/access';
 import { createAuditModule } from '@chaharsu/audit';
@@ -20,6 +21,8 @@ import { createInventoryModule } from '@chaharsu/inventory';
 import { createNotifyModule } from '@chaharsu/notify';
 import { createBranchSyncModule } from '@chaharsu/branch-sync';
 import { createContentModule } from '@chaharsu/content';
+import { createJobs, type Jobs } from '@chaharsu/jobs';
+import { createWarehouseModule } from '@chaharsu/warehouse';
 import type { Config } from './config.js';
 import type { AuthPorts, SessionInfo } from './ports.js';
 import { loadSecretKey } from './secrets.js';
@@ -44,8 +47,12 @@ function platformPermissions(session: SessionInfo): ReadonlySet<string> {
   return held;
 }
 
-/** `listen_url`: a connection string for LISTEN (branch-sync's cross-instance command forwarding); absent in one-off tools. */
-export function composeModules(deps: { db: Db; config: Config; logger: Logger; listen_url?: string }): Composition {
+/**
+ * `listen_url`: a connection string for LISTEN (branch-sync's cross-instance command forwarding) and the
+ * background jobs (pg-boss); absent in one-off tools. `backup_url` reads every row for pg_dump (embedded
+ * superuser or BACKUP_DATABASE_URL; null: backups not configured).
+ */
+export function composeModules(deps: { db: Db; config: Config; logger: Logger; listen_url?: string; backup_url?: string | null }): Composition {
   const { db, config, logger } = deps;
   const audit = createAuditModule();
   const identity = createIdentityModule({ db, config: identityConfigFrom(config), audit: audit.api, logger, secret_key: loadSecretKey(config) });
@@ -64,6 +71,26 @@ export function composeModules(deps: { db: Db; config: Config; logger: Logger; l
     options: { heartbeat_interval_ms: config.BRANCH_SYNC_HEARTBEAT_INTERVAL_MS, sweep_interval_ms: Math.min(10_000, config.BRANCH_SYNC_HEARTBEAT_INTERVAL_MS), retry_base_ms: config.BRANCH_SYNC_RETRY_BASE_MS, retry_cap_ms: config.BRANCH_SYNC_RETRY_CAP_MS },
   });
 
+  const jobs: Jobs | null = deps.listen_url && config.JOBS_ENABLED ? createJobs({ db_url: deps.listen_url, logger }) : null;
+  const warehouse = createWarehouseModule({
+    audit: audit.api, inventory: inventory.api, catalog: catalog.api, secret_key: loadSecretKey(config), logger,
+    face_match_threshold: config.WAREHOUSE_FACE_THRESHOLD,
+    jobs: jobs ?? undefined, daily_backup_cron: config.BACKUP_DAILY_CRON,
+    // orgs has no count in its API yet: the platform-admin scope of row-level security shows every organisation.
+    org_backups: {
+      policy: config.WAREHOUSE_ORG_BACKUPS,
+      organisation_count: () => inTransaction(db, { org_id: null, user_id: null, platform_admin: true }, async (tx) =>
+        Number((await sql<{ n: number }>`select count(*)::int as n from orgs.organisation`.execute(tx)).rows[0]?.n ?? 0)),
+    },
+    backups: {
+      folder: config.BACKUP_DIR ? path.resolve(config.root_dir, config.BACKUP_DIR) : path.join(config.DATA_DIR, 'backups'),
+      database_url: deps.backup_url ?? config.BACKUP_DATABASE_URL ?? null,
+      pg_dump_path: config.PG_DUMP_PATH ?? null,
+      keep_daily: config.BACKUP_KEEP_DAILY,
+      path_variable: config.PATH,
+    },
+  });
+
   const modules: ModuleDefinition[] = [
     audit,
     identity,
@@ -73,6 +100,7 @@ export function composeModules(deps: { db: Db; config: Config; logger: Logger; l
     notify,
     catalog,
     inventory,
+    warehouse,
     branchSync,
     createContentModule({ audit: audit.api }),
   ];
@@ -101,7 +129,7 @@ export function composeModules(deps: { db: Db; config: Config; logger: Logger; l
       base_url: config.PUBLIC_URL?.replace(/\/$/, '') ?? null,
       sms_provider: config.SMS_PROVIDER,
     }),
-    start: async () => { await identity.telegram?.start(); await branchSync.start(); },
-    stop: async () => { await branchSync.stop(); await identity.telegram?.stop(); },
+    start: async () => { await identity.telegram?.start(); await branchSync.start(); await jobs?.start(); await warehouse.start(); },
+    stop: async () => { await jobs?.stop(); await branchSync.stop(); await identity.telegram?.stop(); },
   };
 }

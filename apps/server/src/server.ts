@@ -31,7 +31,7 @@ export async function startServer(config: Config, options: { logger?: Logger; li
     await migrator.db.destroy();
   }
   const { db } = createDb({ url: urls.app_url, max_connections: config.DB_POOL_SIZE, application_name: 'chaharsu' });
-  const composition = composeModules({ db, config, logger, listen_url: urls.app_url });
+  const composition = composeModules({ db, config, logger, listen_url: urls.app_url, backup_url: config.BACKUP_DATABASE_URL ?? urls.superuser_url });
   const seeded = config.SEED_DEMO ? await composition.seedDemo() : null;
   const { app, routes } = await buildApp({
     config,

@@ -82,3 +82,30 @@ export type AgentStatusDto = z.infer<typeof AgentStatusDto>;
 export const AgentStatusList = z.object({ items: z.array(AgentStatusDto.pick({ branch_id: true, agent: true, commands: true })) });
 export const CommandList = z.object({ items: z.array(CommandDto) });
 export const HealthHistory = z.object({ items: z.array(z.object({ at: z.string(), clock_skew_ms: z.number().int().nullable(), health: AgentHealth })) });
+
+// ---- catalog mirror ----
+export const MirrorResyncInput = z.object({ company_database: z.string().trim().min(1).max(128) });
+export const MirrorStatusDto = z.object({
+  branch_id: z.uuid(),
+  databases: z.array(z.object({
+    company_database: z.string(),
+    last_batch_at: z.string().nullable(),
+    last_full_at: z.string().nullable(),
+    resync_requested_at: z.string().nullable(),
+    resync_pending: z.boolean(),
+    rows_received: z.number().int(),
+    bytes_received: z.number().int(),
+    counts: z.object({ article: z.number().int(), main_group: z.number().int(), sub_group: z.number().int() }),
+  })),
+});
+export type MirrorStatusDto = z.infer<typeof MirrorStatusDto>;
+export const MirrorPageQuery = z.object({
+  company_database: z.string().trim().min(1).max(128),
+  entity: z.enum(['article', 'main_group', 'sub_group']).default('article'),
+  after_key: z.string().max(50).optional(),
+  limit: z.coerce.number().int().min(1).max(5000).default(500),
+});
+export const MirrorPage = z.object({
+  items: z.array(z.object({ key: z.string(), row_hash: z.string(), data: z.unknown(), updated_at: z.string() })),
+  next_after_key: z.string().nullable(),
+});

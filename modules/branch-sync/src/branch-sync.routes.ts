@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { App } from '@chaharsu/http';
-import { AgentStatusDto, AgentStatusList, BranchParams, CommandDto, CommandList, CommandListQuery, CommandParams, EnrolmentCodeDto, HealthHistory, SendCommandInput } from './branch-sync.contracts.js';
+import { AgentStatusDto, AgentStatusList, BranchParams, CommandDto, CommandList, CommandListQuery, CommandParams, EnrolmentCodeDto, HealthHistory, MirrorPage, MirrorPageQuery, MirrorResyncInput, MirrorStatusDto, SendCommandInput } from './branch-sync.contracts.js';
 import { AGENT_ENROL_PATH, AGENT_SOCKET_PATH, EnrolRequest, EnrolResponse } from './protocol.js';
 import type { BranchSyncService } from './branch-sync.service.js';
 import type { Hub } from './hub.js';
@@ -69,5 +69,21 @@ export function branchSyncRoutes(service: BranchSyncService, hub: Hub) {
       schema: { tags: ['branch-sync'], params: CommandParams, response: { 201: CommandDto } },
       config: { access: send },
     }, async (req, reply) => reply.status(201).send(await req.tx((ctx) => service.retryCommand(ctx, req.params.branch_id, req.params.command_id))));
+
+    // ---- the catalog mirror (the discrepancy view of a later issue reads it) ----
+    app.get('/api/branch-sync/branches/:branch_id/mirror', {
+      schema: { tags: ['branch-sync'], params: BranchParams, response: { 200: MirrorStatusDto } },
+      config: { access: read },
+    }, (req) => req.tx((ctx) => service.mirrorStatus(ctx, req.params.branch_id)));
+
+    app.get('/api/branch-sync/branches/:branch_id/mirror/rows', {
+      schema: { tags: ['branch-sync'], params: BranchParams, querystring: MirrorPageQuery, response: { 200: MirrorPage } },
+      config: { access: read },
+    }, (req) => req.tx((ctx) => service.mirrorPage(ctx, req.params.branch_id, req.query)));
+
+    app.post('/api/branch-sync/branches/:branch_id/mirror/resync', {
+      schema: { tags: ['branch-sync'], params: BranchParams, body: MirrorResyncInput, response: { 202: MirrorStatusDto } },
+      config: { access: manage },
+    }, async (req, reply) => reply.status(202).send(await req.tx((ctx) => service.requestMirrorResync(ctx, req.params.branch_id, req.body.company_database))));
   };
 }

@@ -9,7 +9,9 @@ import { AppError, actorUserId, assert, newId, randomToken, sha256Hex } from '@c
 import type { Ctx } from '@chaharsu/http';
 import type { AuditApi } from '@chaharsu/audit';
 import { agentRepository, commandRepository, connectionRepository, eventRepository, healthRepository, type AgentRow, type CommandRow } from './branch-sync.repository.js';
-import type { AgentStatusDto, CommandDto, CommandState, EnrolmentCodeDto, SendCommandInput } from './branch-sync.contracts.js';
+import type { AgentStatusDto, CommandDto, CommandState, EnrolmentCodeDto, MirrorStatusDto, SendCommandInput } from './branch-sync.contracts.js';
+import { mirrorRepository } from './mirror.repository.js';
+import type { MirrorEntity } from './protocol.js';
 import { AgentHealth } from './protocol.js';
 import { enrolmentRepository } from './branch-sync.repository.js';
 import type { ServerIdentity } from './server-identity.js';
@@ -34,6 +36,10 @@ export interface BranchSyncService {
   listStatuses(ctx: Ctx): Promise<{ items: Array<Pick<AgentStatusDto, 'branch_id' | 'agent' | 'commands'>> }>;
   healthHistory(ctx: Ctx, branch_id: string, limit: number): Promise<{ items: Array<{ at: string; clock_skew_ms: number | null; health: AgentHealth }> }>;
   revokeAgent(ctx: Ctx, branch_id: string): Promise<void>;
+  /** Asks the branch's agent for a full scan of one company database (durable: offered again on reconnect until done). */
+  requestMirrorResync(ctx: Ctx, branch_id: string, company_database: string): Promise<MirrorStatusDto>;
+  mirrorStatus(ctx: Ctx, branch_id: string): Promise<MirrorStatusDto>;
+  mirrorPage(ctx: Ctx, branch_id: string, query: { company_database: string; entity: MirrorEntity; after_key?: string; limit: number }): Promise<{ items: Array<{ key: string; row_hash: string; data: unknown; updated_at: string }>; next_after_key: string | null }>;
 }
 
 export function enrolmentCodeHash(code: string): string {
@@ -173,6 +179,42 @@ export function createBranchSyncService(deps: { audit: AuditApi; branches: Branc
       await agentRepository.revokeBranch(ctx.db, orgOf(ctx), branch_id);
       await eventRepository.insert(ctx.db, { org_id: orgOf(ctx), id: newId(), agent_id: agent.id, branch_id, kind: 'revoked', level: 'warn', message: 'agent revoked from the panel', detail: null });
       await audit.record(ctx, { action: 'branch_sync.agent.revoke', entity_type: 'branch_sync.agent', entity_id: agent.id, before: { status: agent.status } });
+    },
+
+    async requestMirrorResync(ctx, branch_id, company_database) {
+      requireUser(ctx);
+      const agent = await requireAgent(ctx, branch_id);
+      const org_id = orgOf(ctx);
+      await mirrorRepository.requestResync(ctx.db, org_id, branch_id, [company_database]);
+      await audit.record(ctx, { action: 'branch_sync.mirror.resync', entity_type: 'branch', entity_id: branch_id, after: { company_database } });
+      await sql`select pg_notify(${COMMAND_CHANNEL}, ${JSON.stringify({ org_id, agent_id: agent.id, resync: true })})`.execute(ctx.db);
+      return this.mirrorStatus(ctx, branch_id);
+    },
+
+    async mirrorStatus(ctx, branch_id) {
+      await requireBranch(ctx, branch_id);
+      const org_id = orgOf(ctx);
+      const counts = await mirrorRepository.counts(ctx.db, org_id, branch_id);
+      const databases = (await mirrorRepository.checkpoints(ctx.db, org_id, branch_id)).map((c) => {
+        const of = (entity: string) => Number(counts.find((n) => n.company_database === c.company_database && n.entity === entity)?.rows ?? 0);
+        const requested = c.resync_requested_at ? new Date(c.resync_requested_at as Date) : null;
+        const full = c.last_full_at ? new Date(c.last_full_at as Date) : null;
+        return {
+          company_database: c.company_database as string,
+          last_batch_at: iso(c.last_batch_at as Date | null), last_full_at: iso(full), resync_requested_at: iso(requested),
+          resync_pending: requested !== null && (full === null || full < requested),
+          rows_received: Number(c.rows_received), bytes_received: Number(c.bytes_received),
+          counts: { article: of('article'), main_group: of('main_group'), sub_group: of('sub_group') },
+        };
+      });
+      return { branch_id, databases };
+    },
+
+    async mirrorPage(ctx, branch_id, query) {
+      await requireBranch(ctx, branch_id);
+      const rows = await mirrorRepository.page(ctx.db, orgOf(ctx), branch_id, { ...query, after_key: query.after_key ?? null });
+      const items = rows.map((r) => ({ key: r.key as string, row_hash: r.row_hash as string, data: r.data as unknown, updated_at: new Date(r.updated_at as Date).toISOString() }));
+      return { items, next_after_key: items.length === query.limit ? (items[items.length - 1]?.key ?? null) : null };
     },
   };
 }

@@ -22,6 +22,7 @@ import { agentRepository, commandRepository, connectionRepository, enrolmentRepo
 import { COMMAND_CHANNEL, enrolmentCodeHash, parseEnrolmentCode } from './branch-sync.service.js';
 import { AgentMessage, type AgentHealth, type EnrolRequest, type EnrolResponse, PROTOCOL_VERSION, type ServerMessage, challengeText, proofText } from './protocol.js';
 import type { ServerIdentity } from './server-identity.js';
+import { mirrorRepository } from './mirror.repository.js';
 
 const KICK_CHANNEL = 'branch_sync_kick';
 
@@ -182,6 +183,14 @@ export function createHub(deps: HubDeps): Hub {
           }
         });
         return;
+      case 'mirror.batch':
+        await inTransaction(db, orgScope(org_id), async (tx) => {
+          await mirrorRepository.applyBatch(tx, org_id, session.branch_id, message);
+          const bytes = Buffer.byteLength(JSON.stringify(message));
+          await mirrorRepository.touchCheckpoint(tx, org_id, session.branch_id, message.company_database, { rows: message.upserts.length + message.deletes.length, bytes, full_done: message.full && message.last });
+        });
+        send(session.socket, { type: 'mirror.ack', batch_id: message.batch_id });
+        return;
       default:
         session.socket.close(4002, 'unexpected message');
     }
@@ -258,6 +267,17 @@ export function createHub(deps: HubDeps): Hub {
     });
     send(session.socket, { type: 'welcome', branch_id: session.branch_id, heartbeat_interval_ms: options.heartbeat_interval_ms, server_time: new Date().toISOString(), settled_through_seq });
     void pump(session);
+    void offerResyncs(session);
+  }
+
+  /** Asks the agent for a full mirror scan of every company database whose requested resync is not done. */
+  async function offerResyncs(session: Session): Promise<void> {
+    try {
+      const pending = await inTransaction(db, orgScope(session.org_id), (tx) => mirrorRepository.pendingResyncs(tx, session.org_id, session.branch_id));
+      for (const company_database of pending) send(session.socket, { type: 'mirror.resync', company_database });
+    } catch (error) {
+      logger.warn({ err: error }, 'branch-sync: could not offer mirror resyncs');
+    }
   }
 
   async function unregister(session: Session): Promise<void> {
@@ -296,14 +316,15 @@ export function createHub(deps: HubDeps): Hub {
     client.on('notification', (note) => {
       if (!note.payload) return;
       try {
-        const payload = JSON.parse(note.payload) as { org_id: string; agent_id: string; instance_id?: string };
+        const payload = JSON.parse(note.payload) as { org_id: string; agent_id: string; instance_id?: string; resync?: boolean };
         const session = sessions.get(agentKey(payload.org_id, payload.agent_id));
         if (!session) return;
         if (note.channel === KICK_CHANNEL) {
           if (payload.instance_id !== options.instance_id) session.socket.close(4004, 'connected through another server instance');
           return;
         }
-        void pump(session);
+        if (payload.resync) void offerResyncs(session);
+        else void pump(session);
       } catch { /* not ours */ }
     });
     await client.connect();

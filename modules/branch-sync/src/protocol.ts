@@ -114,7 +114,28 @@ export const AgentLog = z.object({
   })).min(1).max(100),
 });
 
-export const AgentMessage = z.discriminatedUnion('type', [AgentHello, AgentAuth, AgentHeartbeat, CommandReceived, CommandResult, CommandTrouble, AgentLog]);
+export const MirrorEntity = z.enum(['article', 'main_group', 'sub_group']);
+export type MirrorEntity = z.infer<typeof MirrorEntity>;
+export const MIRROR_BATCH_MAX_ROWS = 2000;
+/**
+ * A page of the catalog mirror: rows changed (by row hash) since the last batch the server acknowledged,
+ * and keys that disappeared. `full`: part of a full scan; its `last` batch makes the server drop every row
+ * of that entity the scan did not send (a full resync).
+ */
+export const MirrorBatch = z.object({
+  type: z.literal('mirror.batch'),
+  batch_id: Id,
+  scan_id: Id,
+  company_database: z.string().min(1).max(128),
+  entity: MirrorEntity,
+  full: z.boolean(),
+  last: z.boolean(),
+  upserts: z.array(z.object({ key: z.string().min(1).max(50), row_hash: z.string().min(1).max(128), data: JsonValue })).max(MIRROR_BATCH_MAX_ROWS),
+  deletes: z.array(z.string().min(1).max(50)).max(100_000),
+});
+export type MirrorBatch = z.infer<typeof MirrorBatch>;
+
+export const AgentMessage = z.discriminatedUnion('type', [AgentHello, AgentAuth, AgentHeartbeat, CommandReceived, CommandResult, CommandTrouble, AgentLog, MirrorBatch]);
 export type AgentMessage = z.infer<typeof AgentMessage>;
 export type CommandResultMessage = z.infer<typeof CommandResult>;
 
@@ -150,5 +171,9 @@ export const CommandDelivery = z.object({
 export type CommandDelivery = z.infer<typeof CommandDelivery>;
 export const ResultAck = z.object({ type: z.literal('command.result_ack'), command_id: Id });
 
-export const ServerMessage = z.discriminatedUnion('type', [ServerChallenge, ServerWelcome, ServerDenied, CommandDelivery, ResultAck]);
+export const MirrorAck = z.object({ type: z.literal('mirror.ack'), batch_id: Id });
+/** The panel asked for a full resync of the mirror (null: every bound company database). */
+export const MirrorResync = z.object({ type: z.literal('mirror.resync'), company_database: z.string().max(128).nullable() });
+
+export const ServerMessage = z.discriminatedUnion('type', [ServerChallenge, ServerWelcome, ServerDenied, CommandDelivery, ResultAck, MirrorAck, MirrorResync]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

@@ -39,9 +39,12 @@ describe('catalog database setup', () => {
     expect(trigrams.rows[0]?.key.length).toBeGreaterThan(3);
   });
 
-  it('keeps the search index table out of the app role\'s reach; search goes through the function, scoped to the organisation', async () => {
-    await expect(as((ctx) => sql`select * from catalog.product_search`.execute(ctx.db))).rejects.toMatchObject({ code: '42501' });
+  it('lets the app role see only its own organisation in the search index table, and write none of it; search is scoped to the organisation', async () => {
+    await as((ctx) => m.catalog.createProduct(ctx, product('ISO-0', { name: 'هل سبز' })), otherOrg);
     await as((ctx) => m.catalog.createProduct(ctx, product('ISO-1', { name: 'زعفران قائنات' })));
+    const visible = await as((ctx) => sql<{ org_id: string }>`select distinct org_id from catalog.product_search`.execute(ctx.db));
+    expect(visible.rows.map((r) => r.org_id)).toEqual([org]);
+    await expect(as((ctx) => sql`delete from catalog.product_search`.execute(ctx.db))).rejects.toMatchObject({ code: '42501' });
     const search = (org_id: string) => as((ctx) => m.catalog.search(ctx, { q: 'زعفران', include_subcategories: true, limit: 20, offset: 0 }), org_id);
     expect((await search(org)).items.map((i) => i.code)).toEqual(['ISO-1']);
     expect((await search(otherOrg)).items).toEqual([]);

@@ -125,10 +125,6 @@ export const productRepository = {
   },
 };
 
-export function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 export const variantRepository = {
   async get(db: Tx, org_id: string, id: string): Promise<VariantRow | undefined> {
     return db.selectFrom('catalog.variant').selectAll().where('org_id', '=', org_id).where('id', '=', id).executeTakeFirst() as Promise<VariantRow | undefined>;

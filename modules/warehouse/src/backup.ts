@@ -15,6 +15,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { AppError } from '@chaharsu/kit';
+import './warehouse.errors.js';
 import type { BackupDto } from './warehouse.contracts.js';
 
 const run = promisify(execFile);
@@ -89,6 +90,8 @@ function stamp(date: Date): string {
 
 export interface Backups {
   create(kind: BackupKind): Promise<BackupDto & { pg_dump: string; server_version: string }>;
+  /** The pg_dump that would be used now (throws warehouse.backup_tool_mismatch / backup_not_configured). */
+  tool(): Promise<PgDumpTool & { server_version: string }>;
   list(): BackupDto[];
   /** A stream of one backup file (the name is checked against the pattern first). */
   open(file_name: string): { stream: ReadStream; size_bytes: number };
@@ -147,6 +150,11 @@ export function createBackups(options: BackupOptions, pathVariable = ''): Backup
   return {
     folder: options.folder,
     list,
+    async tool() {
+      if (!options.database_url) throw new AppError('warehouse.backup_not_configured');
+      const server = await serverVersion(options.database_url);
+      return { ...(await findPgDump(server.major, options.pg_dump_path, pathVariable)), server_version: server.text };
+    },
     async create(kind) {
       if (!options.database_url) throw new AppError('warehouse.backup_not_configured');
       if (running) throw new AppError('warehouse.backup_in_progress');

@@ -7,6 +7,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { AppError } from '@chaharsu/kit';
+import './warehouse.errors.js';
 
 export const CONFIRMATION_TTL_MS = 5 * 60 * 1000;
 

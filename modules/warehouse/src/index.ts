@@ -3,6 +3,7 @@
  * history, reversal by admins, backups. Stock itself is inventory's: this module calls its API.
  */
 import type { Logger } from 'pino';
+import { AppError } from '@chaharsu/kit';
 import type { ModuleDefinition } from '@chaharsu/http';
 import type { Jobs } from '@chaharsu/jobs';
 import { warehouseMigrations } from './migrations/index.js';
@@ -24,6 +25,12 @@ export const DAILY_BACKUP_JOB = 'warehouse.daily-backup';
 export interface WarehouseModuleDeps extends WarehouseDeps {
   /** Null when backups are not configured (no superuser/BYPASSRLS URL): the routes answer warehouse.backup_not_configured. */
   backups: (BackupOptions & { path_variable: string }) | null;
+  /**
+   * Who may take and download backups through the org routes. A dump holds every organisation's rows, so by
+   * default (`single_org`) only while the database holds one organisation (the local warehouse deployment);
+   * `always` for an installation dedicated to one company; `never` on the shared SaaS (the CLI still works).
+   */
+  org_backups: { policy: 'single_org' | 'always' | 'never'; organisation_count: () => Promise<number> };
   /** Schedules the daily backup when given; cron in `daily_backup_cron` (default 02:30 Asia/Tehran). */
   jobs?: Jobs;
   daily_backup_cron?: string;
@@ -45,9 +52,15 @@ export function createWarehouseModule(deps: WarehouseModuleDeps): WarehouseModul
     api: service,
     backups,
     migrations: warehouseMigrations,
-    routes: warehouseRoutes(service, deps.audit, backups),
+    routes: warehouseRoutes(service, deps.audit, backups, deps.org_backups),
     async start() {
-      if (!deps.jobs || !backups) return;
+      if (!backups) return;
+      // Say at start-up, not at 02:30, when backups cannot work on this machine.
+      await backups.tool().then(
+        (tool) => deps.logger?.info({ pg_dump: tool.path, version: tool.version, server_version: tool.server_version }, 'backups: pg_dump matches the server'),
+        (error: unknown) => deps.logger?.error({ err: error, params: error instanceof AppError ? error.params : undefined }, 'backups will fail: no pg_dump of the server\'s major version (docs/warehouse/backups.md)'),
+      );
+      if (!deps.jobs) return;
       await deps.jobs.schedule(DAILY_BACKUP_JOB, deps.daily_backup_cron ?? '30 2 * * *', async () => {
         const made = await backups.create('daily');
         deps.logger?.info({ backup: made.file_name, size_bytes: made.size_bytes, pg_dump: made.pg_dump }, 'daily backup written');

@@ -114,6 +114,17 @@ describe('face confirmation', () => {
   });
 });
 
+describe('guessing', () => {
+  it('stops new challenges for an employee after 5 refused confirmations in 10 minutes', async () => {
+    const id = (await as((ctx) => warehouse.employees.create(ctx, { full_name: 'Guarded', personnel_code: null, phone: null }))).id;
+    await as((ctx) => warehouse.employees.enrolFace(ctx, id, syntheticFrames(6, 10)));
+    for (let attempt = 0; attempt < 5; attempt++) expect(await confirm(id, live(7, attempt))).toMatchObject({ accepted: false, code: 'warehouse.face_mismatch' });
+    expect(await codeOf(as((ctx) => warehouse.face.challenge(ctx, id)))).toBe('warehouse.face_too_many_attempts');
+    clock = new Date(clock.getTime() + 11 * 60_000);
+    expect(await confirm(id, live(6, 1))).toMatchObject({ accepted: true });
+  });
+});
+
 describe('movements at the station', () => {
   it('saves IN and OUT with a fresh confirmation (by id or scanned barcode), tied to the employee and the user', async () => {
     const token = await tokenFor(ali, 1);

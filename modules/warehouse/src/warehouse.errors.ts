@@ -19,6 +19,8 @@ export const WarehouseErrors = defineErrorCodes({
   'warehouse.liveness_failed': 422,
   /** The live face does not match the enrolled employee. */
   'warehouse.face_mismatch': 422,
+  /** Too many refused confirmations of one employee lately: wait (a guessing attack would need many tries). */
+  'warehouse.face_too_many_attempts': 429,
   'warehouse.face_confirmation_missing': 403,
   'warehouse.face_confirmation_invalid': 403,
   'warehouse.face_confirmation_expired': 403,
@@ -36,4 +38,6 @@ export const BackupErrors = defineErrorCodes({
   /** No pg_dump of the server's major version was found (PATH, /usr/lib/postgresql/<major>/bin, PG_DUMP_PATH). */
   'warehouse.backup_tool_mismatch': 409,
   'warehouse.backup_failed': 409,
+  /** The database holds several organisations: a whole-database dump would hand one organisation's admin everyone's data. */
+  'warehouse.backup_multi_tenant': 409,
 });

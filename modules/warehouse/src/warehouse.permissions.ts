@@ -20,14 +20,14 @@ const VIEW = [WarehousePermissions.read, InventoryPermissions.read, CatalogPermi
 const OPERATE = [...VIEW, WarehousePermissions.move, WarehousePermissions.faceConfirm];
 
 export const WAREHOUSE_VIEWER = defineRole({
-  key: 'warehouse.viewer', scope: 'org', label_key: 'roles.warehouse_viewer', permissions: VIEW, assignable_by: ['owner', 'manager', 'warehouse.admin'],
+  key: 'warehouse_viewer', scope: 'org', label_key: 'roles.warehouse_viewer', permissions: VIEW, assignable_by: ['owner', 'manager', 'warehouse_admin'],
 });
 export const WAREHOUSE_OPERATOR = defineRole({
-  key: 'warehouse.operator', scope: 'org', label_key: 'roles.warehouse_operator', permissions: OPERATE, assignable_by: ['owner', 'manager', 'warehouse.admin'],
+  key: 'warehouse_operator', scope: 'org', label_key: 'roles.warehouse_operator', permissions: OPERATE, assignable_by: ['owner', 'manager', 'warehouse_admin'],
 });
 /** Users are added by warehouse admins through the orgs staff screens, which check `org.staff.manage`. */
 export const WAREHOUSE_ADMIN = defineRole({
-  key: 'warehouse.admin',
+  key: 'warehouse_admin',
   scope: 'org',
   label_key: 'roles.warehouse_admin',
   permissions: [

@@ -81,6 +81,12 @@ export const confirmations = {
   }): Promise<void> {
     await db.insertInto('warehouse.face_confirmation').values({ ...row, liveness: JSON.stringify(row.liveness) }).execute();
   },
+  async refusedSince(db: Tx, org_id: string, employee_id: string, since: Date): Promise<number> {
+    const row = await db.selectFrom('warehouse.face_confirmation').select(sql<string>`count(*)`.as('n'))
+      .where('org_id', '=', org_id).where('employee_id', '=', employee_id).where('accepted', '=', false).where('created_at', '>=', since)
+      .executeTakeFirstOrThrow() as { n: string | bigint };
+    return Number(row.n);
+  },
   async linkMovement(db: Tx, row: { org_id: string; movement_id: string; confirmation_id: string; employee_id: string }): Promise<void> {
     await db.insertInto('warehouse.movement_confirmation').values(row).onConflict((oc) => oc.doNothing()).execute();
   },

@@ -28,7 +28,17 @@ function faceAssetFolders(): { models: string; wasm: string } {
 }
 const AssetParams = z.object({ file: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,80}\.(json|bin|wasm)$/i) });
 
-export function warehouseRoutes(service: WarehouseService, audit: AuditApi, backups: Backups | null) {
+export interface OrgBackupPolicy { policy: 'single_org' | 'always' | 'never'; organisation_count: () => Promise<number> }
+
+/** The backups an organisation's admin may reach through the API, or the reason they may not. */
+export async function orgBackups(backups: Backups | null, policy: OrgBackupPolicy): Promise<Backups> {
+  if (!backups || policy.policy === 'never') throw new AppError('warehouse.backup_not_configured');
+  if (policy.policy === 'single_org' && (await policy.organisation_count()) > 1) throw new AppError('warehouse.backup_multi_tenant');
+  return backups;
+}
+
+export function warehouseRoutes(service: WarehouseService, audit: AuditApi, backupsIfAny: Backups | null, policy: OrgBackupPolicy) {
+  const allowed = () => orgBackups(backupsIfAny, policy);
   return async (app: App): Promise<void> => {
     app.get('/api/warehouse/employees', {
       schema: { tags, querystring: EmployeeQuery, response: { 200: EmployeePage } }, config: { access: { auth: 'org', permission: P.read } },
@@ -74,22 +84,20 @@ export function warehouseRoutes(service: WarehouseService, audit: AuditApi, back
     app.get('/api/warehouse/backups', {
       schema: { tags, response: { 200: BackupList } }, config: { access: { auth: 'org', permission: P.backupsManage } },
     }, async () => {
-      if (!backups) throw new AppError('warehouse.backup_not_configured');
+      const backups = await allowed();
       return { items: backups.list(), folder: backups.folder };
     });
     app.post('/api/warehouse/backups', {
       schema: { tags, response: { 201: BackupDto } }, config: { access: { auth: 'org', permission: P.backupsManage } },
     }, async (req, reply) => {
-      if (!backups) throw new AppError('warehouse.backup_not_configured');
-      const made = await backups.create('manual');
+      const made = await (await allowed()).create('manual');
       await req.tx((ctx) => audit.record(ctx, { action: 'warehouse.backup.create', entity_type: 'warehouse.backup', entity_id: made.file_name, after: made }));
       return reply.status(201).send({ file_name: made.file_name, size_bytes: made.size_bytes, created_at: made.created_at });
     });
     app.get('/api/warehouse/backups/:file_name', {
       schema: { tags, params: BackupFileParams }, config: { access: { auth: 'org', permission: P.backupsManage } },
     }, async (req, reply) => {
-      if (!backups) throw new AppError('warehouse.backup_not_configured');
-      const file = backups.open(req.params.file_name);
+      const file = (await allowed()).open(req.params.file_name);
       await req.tx((ctx) => audit.record(ctx, { action: 'warehouse.backup.download', entity_type: 'warehouse.backup', entity_id: req.params.file_name }));
       return reply.type('application/sql').header('content-length', file.size_bytes)
         .header('content-disposition', `attachment; filename="${req.params.file_name}"`).send(file.stream);

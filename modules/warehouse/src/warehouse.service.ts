@@ -10,6 +10,7 @@ import type { Ctx } from '@chaharsu/http';
 import type { AuditApi } from '@chaharsu/audit';
 import type { InventoryApi, MovementDto, MovementPage } from '@chaharsu/inventory';
 import type { CatalogApi } from '@chaharsu/catalog';
+import './warehouse.errors.js';
 import { checkEnrolment, descriptorProblem, FACE_MATCH_THRESHOLD, matchTemplate, type FaceTemplate } from './face-match.js';
 import { CONFIRMATION_TTL_MS, issueConfirmation, verifyConfirmation } from './face-token.js';
 import { challenges, confirmations, employeeNames, employees, type EmployeeRow } from './warehouse.repository.js';
@@ -30,6 +31,9 @@ export interface WarehouseDeps {
 }
 
 export const CHALLENGE_TTL_MS = 2 * 60 * 1000;
+/** At most this many refused confirmations of one employee per window before new challenges are refused. */
+export const MAX_REFUSED_ATTEMPTS = 5;
+export const REFUSED_ATTEMPTS_WINDOW_MS = 10 * 60 * 1000;
 /** The Human gesture strings (`human.result.gesture`) that satisfy each challenge. */
 export const CHALLENGE_GESTURES: Record<ChallengeKind, string[]> = {
   blink: ['blink left eye', 'blink right eye'],
@@ -156,6 +160,8 @@ export function createWarehouseService(deps: WarehouseDeps) {
       const person = personOf(ctx);
       const row = await usableEmployee(ctx, employee_id);
       if (!row.face_template_encrypted) throw new AppError('warehouse.face_not_enrolled', { employee_id });
+      const refused = await confirmations.refusedSince(ctx.db, row.org_id, employee_id, new Date(now().getTime() - REFUSED_ATTEMPTS_WINDOW_MS));
+      if (refused >= MAX_REFUSED_ATTEMPTS) throw new AppError('warehouse.face_too_many_attempts', { minutes: REFUSED_ATTEMPTS_WINDOW_MS / 60_000 });
       const kind = CHALLENGE_KINDS[randomInt(CHALLENGE_KINDS.length)] ?? 'blink';
       const created = await challenges.insert(ctx.db, {
         org_id: row.org_id, id: newId(), employee_id, kind, user_id: person.user_id, session_id: person.session_id,

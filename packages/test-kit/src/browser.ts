@@ -12,6 +12,8 @@ export const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 /** Flags that keep a test browser quiet and deterministic: no updates, no sync, no background calls home. */
 const QUIET_FLAGS = ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
 
+const SERVERLESS_ONLY_FLAGS = new Set(['--single-process']);
+
 export interface LaunchBrowserOptions {
   /** The browser's UI language and the `Accept-Language` of its first context (e.g. 'fa-IR', 'en-US'). Default 'fa-IR'. */
   locale?: string;
@@ -32,7 +34,9 @@ export interface TestBrowser {
 async function resolveExecutable(): Promise<{ executable_path: string; args: string[] }> {
   if (existsSync(SYSTEM_CHROMIUM)) return { executable_path: SYSTEM_CHROMIUM, args: ['--no-sandbox', '--headless=new'] };
   const executable_path = await sparticuz.executablePath();
-  return { executable_path, args: sparticuz.args };
+  // `--single-process` suits one-shot serverless calls, but there Chromium dies (SIGTRAP) as soon as a page
+  // opens in a new context after another context closed: tests use a context per device, so it goes.
+  return { executable_path, args: sparticuz.args.filter((flag) => !SERVERLESS_ONLY_FLAGS.has(flag)) };
 }
 
 export function fakeCameraFlags(y4mPath: string): string[] {

@@ -5,7 +5,8 @@ import { orgsModule } from '../modules/orgs/orgs.module';
 import { auditModule } from '../modules/audit/audit.module';
 import { platformModule } from '../modules/platform/platform.module';
 import { contentModule } from '../modules/content/content.module';
+import { creditSalesModule } from '../modules/credit-sales/credit-sales.module';
 
-export const modules: ModuleRegistration[] = [identityModule, orgsModule, auditModule, platformModule, contentModule];
+export const modules: ModuleRegistration[] = [identityModule, orgsModule, auditModule, platformModule, contentModule, creditSalesModule];
 
 export const allPages: PageDefinition[] = modules.flatMap((m) => m.pages);

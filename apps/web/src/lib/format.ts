@@ -72,8 +72,11 @@ export function formatDate(value: string | Date | null | undefined, locale: Loca
     const pattern = style === 'date' ? 'yyyy/MM/dd' : style === 'time' ? 'HH:mm' : 'yyyy/MM/dd HH:mm';
     return localiseDigits(formatJalali(date, pattern), locale);
   }
+  // English reads "Mar 21, 2025"; Arabic and Uzbek read numeric dates more easily than ICU's abbreviated months.
+  const day: Intl.DateTimeFormatOptions = locale === 'en' ? { dateStyle: 'medium' } : { year: 'numeric', month: '2-digit', day: '2-digit' };
+  const time: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', hour12: locale === 'en' };
   const options: Intl.DateTimeFormatOptions =
-    style === 'date' ? { dateStyle: 'medium' } : style === 'time' ? { timeStyle: 'short' } : { dateStyle: 'medium', timeStyle: 'short' };
+    style === 'date' ? day : style === 'time' ? time : locale === 'en' ? { dateStyle: 'medium', timeStyle: 'short' } : { ...day, ...time };
   return new Intl.DateTimeFormat(INTL_LOCALE[locale], options).format(date);
 }
 

@@ -124,4 +124,39 @@ grant select, insert on branch_sync.agent_event to ${APP_ROLE};
 `,
     down: 'drop schema branch_sync cascade;',
   },
+  {
+    name: '20261121T2100_branch_sync_mirror',
+    up: `
+-- Per-branch mirror of the Holoo catalog (articles, main and sub groups), kept by the agents' scans.
+create table branch_sync.mirror_row (
+  org_id uuid not null,
+  branch_id uuid not null,
+  company_database text not null,
+  entity text not null check (entity in ('article', 'main_group', 'sub_group')),
+  key text not null,
+  row_hash text not null,
+  data jsonb not null,
+  scan_id uuid not null,
+  updated_at timestamptz not null default now(),
+  primary key (org_id, branch_id, company_database, entity, key)
+);
+${tenantTableSql('branch_sync.mirror_row')}
+grant select, insert, update, delete on branch_sync.mirror_row to ${APP_ROLE};
+
+create table branch_sync.mirror_checkpoint (
+  org_id uuid not null,
+  branch_id uuid not null,
+  company_database text not null,
+  last_batch_at timestamptz,
+  last_full_at timestamptz,
+  resync_requested_at timestamptz,
+  rows_received bigint not null default 0,
+  bytes_received bigint not null default 0,
+  primary key (org_id, branch_id, company_database)
+);
+${tenantTableSql('branch_sync.mirror_checkpoint')}
+grant select, insert, update on branch_sync.mirror_checkpoint to ${APP_ROLE};
+`,
+    down: 'drop table branch_sync.mirror_checkpoint; drop table branch_sync.mirror_row;',
+  },
 ];

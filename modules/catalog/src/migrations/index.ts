@@ -144,9 +144,9 @@ grant select, insert, update, delete on all tables in schema catalog to ${APP_RO
     // 1. Row-level security evaluates its policy before any non-leakproof condition of the query, so LIKE
     //    and pg_trgm's operators (not leakproof; only a superuser can mark them so) are never index
     //    conditions on a table under a policy: the trigram index on catalog.product was ignored. Search
-    //    reads catalog.product_search instead — no row-level security, no privilege for the app role —
-    //    only through catalog.search_product_ids(), a security-definer function that takes the
-    //    organisation from platform.current_org_id() itself (the setting the policies read).
+    //    reads catalog.product_search instead through catalog.search_product_ids(), a security-definer
+    //    function that takes the organisation from platform.current_org_id() itself (the setting the
+    //    policies read); that table's policy for its owner is the constant true, which the planner drops.
     // 2. pg_trgm builds trigrams from "word characters" of the database's LC_CTYPE; under the C locale
     //    (the embedded PostgreSQL, and many servers) Persian letters are not word characters and get no
     //    trigrams at all. So the index is on search_key = catalog.search_key(search_text): every character
@@ -172,6 +172,14 @@ create table catalog.product_search (
   primary key (org_id, product_id)
 );
 revoke all on catalog.product_search from public;
+alter table catalog.product_search enable row level security;
+alter table catalog.product_search force row level security;
+-- The security-definer functions below run as this table's owner (the migration role). Their policy's
+-- condition is the constant true, which the planner drops, so LIKE stays an index condition; the search
+-- function applies the organisation itself. The app role may read its own organisation's rows, no more.
+create policy definer_functions on catalog.product_search to current_user using (true) with check (true);
+create policy tenant_isolation on catalog.product_search to ${APP_ROLE} using (org_id = platform.current_org_id());
+grant select on catalog.product_search to ${APP_ROLE};
 insert into catalog.product_search (org_id, product_id, search_text, search_key, code_normalised, category_id, is_active)
   select org_id, id, search_text, catalog.search_key(search_text), code_normalised, category_id, is_active from catalog.product;
 create index product_search_key_trgm on catalog.product_search using gin (search_key gin_trgm_ops);

@@ -85,7 +85,7 @@ function OtpSignIn({ onSignedIn }: { onSignedIn: () => void }) {
             dir="ltr"
             autoFocus
             data-testid="sign-in-phone"
-            error={phoneText.trim() !== '' && !phone ? t('auth.phone_invalid_format') : undefined}
+            error={!phone && toLatinDigits(phoneText).replace(/\D/g, '').length >= 11 ? t('auth.phone_invalid_format') : undefined}
           />
           {phone && (
             <Text size="sm" c="dimmed" data-testid="sign-in-phone-normalised">

@@ -1,25 +1,32 @@
 /** Organisation settings: outside staff allowed, session idle timeout, the organisation's money unit. */
 import { useEffect, useState } from 'react';
-import { Button, Card, NumberInput, SegmentedControl, Stack, Switch, Text } from '@mantine/core';
+import { Button, Card, SegmentedControl, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { Page } from '../../lib/page';
 import { useLocale } from '../../lib/i18n';
 import { fieldErrors, useNotifyError, useNotifySaved } from '../../lib/errors';
 import { useShortcut } from '../../lib/shortcuts';
-import { toLatinDigits } from '../../lib/format';
+import { localiseDigits, toLatinDigits } from '../../lib/format';
 import { useCurrentOrg, useSaveOrgSettings, type OrgSettings } from './orgs.api';
 
 export default function OrgSettingsScreen() {
-  const { t } = useLocale();
+  const { t, locale } = useLocale();
   const org = useCurrentOrg().data;
   const save = useSaveOrgSettings();
   const notifyError = useNotifyError();
   const notifySaved = useNotifySaved();
   const [form, setForm] = useState<OrgSettings | null>(null);
+  // Typed as text so Persian digits work; empty means "the platform default".
+  const [idleText, setIdleText] = useState('');
   useEffect(() => {
-    if (org) setForm(org.settings);
-  }, [org]);
+    if (!org) return;
+    setForm(org.settings);
+    setIdleText(org.settings.session_idle_minutes === null ? '' : localiseDigits(String(org.settings.session_idle_minutes), locale));
+  }, [org, locale]);
+  const idleDigits = toLatinDigits(idleText.trim());
+  const idleMinutes = idleDigits === '' ? null : /^\d{1,5}$/.test(idleDigits) ? Number(idleDigits) : Number.NaN;
+  const idleInvalid = idleMinutes !== null && (!Number.isInteger(idleMinutes) || idleMinutes < 1 || idleMinutes > 43_200);
   const errors = fieldErrors(save.error, t);
-  const submit = () => form && save.mutate(form, { onSuccess: () => notifySaved(), onError: notifyError });
+  const submit = () => form && !idleInvalid && save.mutate({ ...form, session_idle_minutes: idleMinutes }, { onSuccess: () => notifySaved(), onError: notifyError });
   useShortcut({ id: 'org-settings.save', keys: ['mod+s', 'F10'], label_key: 'shortcuts.save', group_key: 'shortcuts.group_page', run: submit });
   if (!form) return null;
   return (
@@ -34,16 +41,14 @@ export default function OrgSettingsScreen() {
               onChange={(e) => setForm({ ...form, allow_external_staff: e.currentTarget.checked })}
               data-testid="settings-allow-external"
             />
-            <NumberInput
+            <TextInput
               label={t('settings.session_idle_minutes')}
               description={t('settings.session_idle_minutes_hint')}
-              value={form.session_idle_minutes ?? ''}
-              onChange={(v) => setForm({ ...form, session_idle_minutes: v === '' ? null : Number(toLatinDigits(String(v))) })}
-              min={1}
-              max={43200}
-              allowDecimal={false}
-              allowNegative={false}
-              error={errors.session_idle_minutes}
+              value={idleText}
+              onChange={(e) => setIdleText(e.currentTarget.value)}
+              inputMode="numeric"
+              dir="ltr"
+              error={idleInvalid ? t('settings.session_idle_minutes_invalid') : errors.session_idle_minutes}
               data-testid="settings-idle-minutes"
               w={260}
             />
@@ -57,7 +62,7 @@ export default function OrgSettingsScreen() {
                 data-testid="settings-money-unit"
               />
             </div>
-            <Button type="submit" w="fit-content" loading={save.isPending} data-testid="settings-save">{t('common.save')}</Button>
+            <Button type="submit" w="fit-content" loading={save.isPending} disabled={idleInvalid} data-testid="settings-save">{t('common.save')}</Button>
           </Stack>
         </form>
       </Card>

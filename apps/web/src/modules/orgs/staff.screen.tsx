@@ -2,7 +2,7 @@
 import { useMemo, useState } from 'react';
 import { ActionIcon, Badge, Button, Group, Modal, MultiSelect, Select, Stack, Text, TextInput, Tooltip } from '@mantine/core';
 import { modals } from '@mantine/modals';
-import { IconPencil, IconPlus, IconSearch, IconUserOff, IconCrown } from '@tabler/icons-react';
+import { IconPencil, IconPlus, IconSearch, IconUserCheck, IconUserOff, IconCrown } from '@tabler/icons-react';
 import type { ColumnDef } from '@tanstack/react-table';
 import { Page } from '../../lib/page';
 import { DataTable } from '../../lib/data-table';
@@ -100,6 +100,7 @@ export default function StaffScreen() {
   const roles = rolesData?.items ?? [];
   const branches = useBranches().data?.items ?? [];
   const deactivate = useDeactivateMember();
+  const reactivate = useUpdateMember();
   const notifyError = useNotifyError();
   const notifySaved = useNotifySaved();
   const [search, setSearch] = useState('');
@@ -146,6 +147,11 @@ export default function StaffScreen() {
           <Tooltip label={t('common.edit')}>
             <ActionIcon variant="subtle" onClick={() => setDialog({ member: row.original, presetRoles: [] })} aria-label={t('common.edit')} data-testid="member-edit"><IconPencil size={18} /></ActionIcon>
           </Tooltip>
+          {!row.original.active && (
+            <Tooltip label={t('staff.reactivate')}>
+              <ActionIcon variant="subtle" color="teal" onClick={() => reactivate.mutate({ id: row.original.membership_id, input: { active: true } }, { onSuccess: () => notifySaved('staff.reactivated'), onError: notifyError })} aria-label={t('staff.reactivate')} data-testid="member-reactivate"><IconUserCheck size={18} /></ActionIcon>
+            </Tooltip>
+          )}
           {row.original.active && (
             <Tooltip label={t('staff.deactivate')}>
               <ActionIcon variant="subtle" color="red" onClick={() => confirmDeactivate(row.original)} aria-label={t('staff.deactivate')} data-testid="member-deactivate"><IconUserOff size={18} /></ActionIcon>
