@@ -151,6 +151,8 @@ async function explain(db: ReturnType<typeof createDb>['db'], owner_url: string,
   };
   print('barcode (app role)', await inTransaction(db, { org_id, user_id }, async (tx) =>
     (await sql<{ 'QUERY PLAN': string }>`explain (analyze, buffers) select * from catalog.barcode where org_id = ${org_id} and code_normalised = ${barcode}`.execute(tx)).rows));
+  print('low-stock list (app role)', await inTransaction(db, { org_id, user_id }, async (tx) =>
+    (await sql<{ 'QUERY PLAN': string }>`explain (analyze, buffers) select * from inventory.stock_level where org_id = ${org_id} and quantity < min_quantity order by warehouse_id, item_id limit 50`.execute(tx)).rows));
   // As the table owner, the role catalog.search_product_ids() runs as (row-level security in force).
   const su = open(owner_url, 1);
   try {

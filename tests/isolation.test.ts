@@ -19,6 +19,12 @@
  * 6. Row-level security is the second wall: every org_id table has RLS enabled and forced with a policy, and
  *    the app role scoped to A (or to nothing) sees none of B's rows in any of them.
  * 7. The detector is live: B's own owner does see B's distinctive values through the same routes.
+ *
+ * A later module is covered with nothing added here: its routes come from the server's route list, its
+ * tables from the database's columns. To make the walk bite, (a) seed data for BOTH demo organisations in
+ * its demo seed step (only B's rows are fingerprinted and aimed at), (b) keep its route schemas in the
+ * OpenAPI document (not `hide: true`) so valid input can be built, and (c) when a field's value cannot be
+ * guessed from its schema, add a hint in tests/support/openapi-sample.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, statSync } from 'node:fs';

@@ -69,7 +69,7 @@ class AgentProcess {
       cwd: repoRoot,
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      env: { ...process.env, CHAHARSU_AGENT_FAULTS: JSON.stringify(plan), CHAHARSU_AGENT_RECONNECT_BASE_MS: '100', CHAHARSU_AGENT_RECONNECT_CAP_MS: '1500' },
+      env: { ...process.env, CHAHARSU_AGENT_FAULTS: JSON.stringify(plan), CHAHARSU_AGENT_RECONNECT_BASE_MS: '100', CHAHARSU_AGENT_RECONNECT_CAP_MS: '1500', CHAHARSU_AGENT_MIRROR_INTERVAL_MS: '2000' },
     });
     child.stdout?.on('data', (c: Buffer) => { this.output = (this.output + c.toString()).slice(-10_000); });
     child.stderr?.on('data', (c: Buffer) => { this.output = (this.output + c.toString()).slice(-10_000); });
@@ -234,12 +234,12 @@ export async function runFaultScenario(options: FaultRunOptions): Promise<FaultR
     const maxServerRestarts = Math.max(2, Math.round(options.commands / 100));
     const faultLoop = async (): Promise<void> => {
       while (sending) {
-        await sleep(200 + Math.floor(random() * 600));
+        await sleep(300 + Math.floor(random() * 900));
         const roll = random();
         const agent = agents[Math.floor(random() * agents.length)] as AgentProcess;
         if (roll < 0.3) { agent.cut(); count('connection_cut'); }
-        else if (roll < 0.55) { agent.kill(); count('agent_killed_by_harness'); }
-        else if (roll < 0.62 && (counters.server_restart ?? 0) < maxServerRestarts) {
+        else if (roll < 0.5) { agent.kill(); count('agent_killed_by_harness'); }
+        else if (roll < 0.57 && (counters.server_restart ?? 0) < maxServerRestarts) {
           gate.paused = true;
           while (gate.inflight > 0) await sleep(20);
           await server.kill();
@@ -267,6 +267,13 @@ export async function runFaultScenario(options: FaultRunOptions): Promise<FaultR
       states = await openCommandCount(admin);
     }
     log(`states: ${JSON.stringify(states)} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    // The catalog mirror converges too: the server's row hashes equal the branch databases' (agents still
+    // run their periodic scans; the self-kill faults continue meanwhile).
+    const mirrorDeadline = Date.now() + 60_000;
+    let mirrorProblems = await verifyMirrors(admin, models);
+    while (mirrorProblems.length && Date.now() < mirrorDeadline) { await sleep(1000); mirrorProblems = await verifyMirrors(admin, models); }
+    problems.push(...mirrorProblems);
+    log(`mirrors ${mirrorProblems.length ? 'differ' : 'equal'} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     for (const agent of agents) await agent.stop();
 
     problems.push(...(await verifyServer(admin, sent)));
@@ -284,6 +291,24 @@ export async function runFaultScenario(options: FaultRunOptions): Promise<FaultR
     await database.drop().catch(() => undefined);
     for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+async function verifyMirrors(admin: pg.Client, models: BranchModel[]): Promise<string[]> {
+  const problems: string[] = [];
+  for (const model of models) {
+    const mirrored = await admin.query<{ key: string; row_hash: string }>(
+      `select key, row_hash from branch_sync.mirror_row where branch_id = $1 and company_database = $2 and entity = 'article'`, [model.branch_id, COMPANY]);
+    const server = new Map(mirrored.rows.map((r) => [r.key, r.row_hash]));
+    const holoo = connectHolooSimulator({ url: model.sim.superuser_url });
+    try {
+      const rows = (await holoo.company(COMPANY).readArticlePage({ limit: 5000 })).rows;
+      const differing = rows.filter((r) => server.get(r.a_code) !== r.row_hash).length + (server.size > rows.length ? server.size - rows.length : 0);
+      if (differing) problems.push(`branch ${model.index}: ${differing} mirrored articles differ from the branch database`);
+    } finally {
+      await holoo.close();
+    }
+  }
+  return problems;
 }
 
 async function verifyServer(admin: pg.Client, sent: SentCommand[]): Promise<string[]> {

@@ -64,7 +64,7 @@ export async function deviceSignedIn(browser: TestBrowser, base_url: string, pho
 export async function chooseLanguage(page: Page, locale: 'fa' | 'en'): Promise<void> {
   await byTestId(page, 'language-menu').first().click();
   await byTestId(page, `language-${locale}`).click();
-  await page.waitForFunction(`document.documentElement.lang === ${JSON.stringify(locale)}`, undefined, { timeout: UI_TIMEOUT_MS });
+  await eventually(() => languageOf(page), (language) => language.lang === locale, `the page in ${locale}`);
 }
 
 export async function signOut(page: Page): Promise<void> {

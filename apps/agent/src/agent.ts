@@ -11,6 +11,7 @@ import { CommandRunner } from './command-runner.js';
 import type { Faults } from './faults.js';
 import { collectHealth } from './health.js';
 import { CommandJournal } from './journal.js';
+import { MirrorScanner } from './mirror.js';
 import type { AgentLog } from './log.js';
 import type { AgentPlatform } from './platform.js';
 import { ServerLink, type ReconnectPolicy } from './server-link.js';
@@ -23,6 +24,8 @@ export interface AgentOptions {
   log: AgentLog;
   faults: Faults;
   reconnect: ReconnectPolicy;
+  /** How often the catalog mirror is scanned for changes (the panel can also ask for a full resync). */
+  mirror_interval_ms?: number;
 }
 
 export interface RunningAgent {
@@ -61,6 +64,7 @@ export function startAgent(options: AgentOptions): RunningAgent {
       runner.resendUnacked();
       void heartbeat();
       runner.kick();
+      mirror.scanSoon();
     },
     onMessage: (message) => void onServerMessage(message),
     onDisconnect: (reason) => {
@@ -75,6 +79,11 @@ export function startAgent(options: AgentOptions): RunningAgent {
     sendTrouble: (command_id, error, transient) => { lastError = error; return link.send({ type: 'command.trouble', command_id, error: error.slice(0, 2000), transient }); },
   }, faults, log);
 
+  const mirror = new MirrorScanner({
+    data_dir: options.data_dir, holoo, databases: identity.company_databases, platform, log,
+    interval_ms: options.mirror_interval_ms ?? 5 * 60_000, send: (batch) => link.send(batch),
+  });
+
   async function onServerMessage(message: ServerMessage): Promise<void> {
     try {
       if (message.type === 'command') {
@@ -82,6 +91,10 @@ export function startAgent(options: AgentOptions): RunningAgent {
         if (faults.duplicateDelivery()) await runner.onDelivery(message);
       } else if (message.type === 'command.result_ack') {
         runner.onResultAck(message.command_id);
+      } else if (message.type === 'mirror.ack') {
+        mirror.onAck(message.batch_id);
+      } else if (message.type === 'mirror.resync') {
+        mirror.requestFull(message.company_database);
       }
     } catch (error) {
       lastError = error instanceof Error ? error.message : String(error);
@@ -117,6 +130,7 @@ export function startAgent(options: AgentOptions): RunningAgent {
     cutConnection: () => link.cut(),
     async stop() {
       if (heartbeatTimer) clearTimeout(heartbeatTimer);
+      mirror.stop();
       runner.stop();
       await runner.busy;
       link.stop();

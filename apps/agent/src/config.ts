@@ -4,7 +4,7 @@
  *   chaharsu-agent enrol --server <url> --code <code> [--data-dir <dir>] --company <db> [--company <db>…]
  *                        (--holoo-simulator <postgres url> | --sql-server <host> [--sql-instance TNC | --sql-port <n>] --sql-user <u> --sql-password <p>)
  *   chaharsu-agent run [--data-dir <dir>]
- * Environment: CHAHARSU_AGENT_DATA_DIR, CHAHARSU_AGENT_RECONNECT_BASE_MS / _CAP_MS, CHAHARSU_AGENT_LOG_ECHO=1,
+ * Environment: CHAHARSU_AGENT_DATA_DIR, CHAHARSU_AGENT_RECONNECT_BASE_MS / _CAP_MS, CHAHARSU_AGENT_MIRROR_INTERVAL_MS, CHAHARSU_AGENT_LOG_ECHO=1,
  * CHAHARSU_AGENT_FAULTS (fault-injection test only).
  */
 import path from 'node:path';
@@ -17,6 +17,7 @@ export interface RuntimeSettings {
   reconnect: { base_ms: number; cap_ms: number };
   log_echo: boolean;
   faults: FaultPlan | null;
+  mirror_interval_ms: number;
 }
 
 const FaultPlanSchema = z.object({
@@ -41,6 +42,7 @@ export function runtimeSettings(data_dir: string | undefined): RuntimeSettings {
     data_dir: data_dir ? path.resolve(data_dir) : defaultDataDir(),
     reconnect: { base_ms: number(env.CHAHARSU_AGENT_RECONNECT_BASE_MS, 1_000), cap_ms: number(env.CHAHARSU_AGENT_RECONNECT_CAP_MS, 60_000) },
     log_echo: env.CHAHARSU_AGENT_LOG_ECHO === '1',
+    mirror_interval_ms: number(env.CHAHARSU_AGENT_MIRROR_INTERVAL_MS, 5 * 60_000),
     faults: env.CHAHARSU_AGENT_FAULTS ? FaultPlanSchema.parse(JSON.parse(env.CHAHARSU_AGENT_FAULTS)) : null,
   };
 }

@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   const identity = readIdentity(settings.data_dir);
   if (!identity) fail(`not enrolled: run "chaharsu-agent enrol" first (data dir ${settings.data_dir})`);
   const faults = faultsFrom(settings.faults, (point) => log.warn(`fault injection: killing the agent at ${point}`));
-  const agent = startAgent({ data_dir: settings.data_dir, identity, platform, log, faults, reconnect: settings.reconnect });
+  const agent = startAgent({ data_dir: settings.data_dir, identity, platform, log, faults, reconnect: settings.reconnect, mirror_interval_ms: settings.mirror_interval_ms });
 
   // The fault-injection harness (a forked child has an IPC channel) can cut the connection.
   if (settings.faults && process.send) {

@@ -15,7 +15,7 @@ import { createAgentLog, enrol, linuxPlatform, NO_FAULTS, startAgent, type Agent
 import { startTestServer, type TestClient, type TestServer } from '../../../tests/support/server.js';
 import { SIGN_IN_FRIENDLY_ENV, signIn } from '../../../tests/support/sign-in.js';
 import { AGENT_SOCKET_PATH } from './protocol.js';
-import type { AgentStatusDto, CommandDto } from './branch-sync.contracts.js';
+import type { AgentStatusDto, CommandDto, MirrorStatusDto } from './branch-sync.contracts.js';
 
 let server: TestServer;
 let sim: TestDatabase;
@@ -47,7 +47,7 @@ async function enrolAgent(): Promise<{ identity: AgentIdentityFile; data_dir: st
 }
 
 function runAgent(identity: AgentIdentityFile, data_dir: string): RunningAgent {
-  return startAgent({ data_dir, identity, platform: linuxPlatform(), log: createAgentLog({ dir: path.join(data_dir, 'logs') }), faults: NO_FAULTS, reconnect: { base_ms: 100, cap_ms: 1000 } });
+  return startAgent({ data_dir, identity, platform: linuxPlatform(), log: createAgentLog({ dir: path.join(data_dir, 'logs') }), faults: NO_FAULTS, reconnect: { base_ms: 100, cap_ms: 1000 }, mirror_interval_ms: 1000 });
 }
 
 const status = async () => (await owner.get<AgentStatusDto>(`/api/branch-sync/branches/${branch_id}/agent`)).body;
@@ -146,6 +146,37 @@ describe('a running agent', () => {
     expect(offline.agent?.status).toBe('offline');
     const notes = await until(async () => (await owner.get<{ items: Array<{ kind: string }> }>('/api/me/notifications')).body.items, (items) => items.some((n) => n.kind === 'branch_sync.agent_offline'));
     expect(notes.some((n) => n.kind === 'branch_sync.agent_offline')).toBe(true);
+  });
+
+  test('mirrors the catalog with row hashes, sends only what changed, and resyncs on demand', async () => {
+    const mirror = async () => (await owner.get<MirrorStatusDto>(`/api/branch-sync/branches/${branch_id}/mirror`)).body.databases[0];
+    const previous = await mirror();
+    const before = previous?.last_full_at ?? '';
+    const { identity, data_dir } = await enrolAgent();
+    const agent = runAgent(identity, data_dir);
+    const article = async (code: string) => (await owner.get<{ items: Array<{ key: string; data: { prices: number[]; name: string } }> }>(
+      `/api/branch-sync/branches/${branch_id}/mirror/rows?company_database=Holoo1&entity=article&limit=500`)).body.items.find((r) => r.key === code);
+    try {
+      const first = await until(mirror, (m) => m?.counts.article === 50 && (m.last_full_at ?? '') > before);
+      expect(first?.counts).toEqual({ article: 50, main_group: 2, sub_group: 4 });
+      const bytesAfterFull = first?.bytes_received ?? 0;
+      const oneFullScan = bytesAfterFull - (previous?.bytes_received ?? 0);
+
+      await owner.post(`/api/branch-sync/branches/${branch_id}/commands`, { company_database: 'Holoo1', command: { kind: 'articles.update', changes: [{ a_code: '0101002', prices: [{ level: 2, price: 777 }] }] } });
+      const changed = await until(() => article('0101002'), (row) => row?.data.prices[1] === 777);
+      expect(changed?.data.prices[1]).toBe(777);
+      const afterEdit = await mirror();
+      // One changed row travelled, not the catalogue again.
+      expect((afterEdit?.bytes_received ?? 0) - bytesAfterFull).toBeLessThan(oneFullScan / 10);
+
+      const requested = await owner.post<MirrorStatusDto>(`/api/branch-sync/branches/${branch_id}/mirror/resync`, { company_database: 'Holoo1' });
+      expect(requested.status).toBe(202);
+      const done = await until(mirror, (m) => m?.resync_pending === false && (m.bytes_received ?? 0) > (afterEdit?.bytes_received ?? 0) + oneFullScan / 2);
+      expect(done?.resync_pending).toBe(false);
+      expect(done?.counts.article).toBe(50);
+    } finally {
+      await agent.stop();
+    }
   });
 
   test('a revoked agent is refused and the branch shows no agent', async () => {

@@ -100,7 +100,7 @@ export function createBranchSyncService(deps: { audit: AuditApi; branches: Branc
     return toCommandDto(row);
   }
 
-  return {
+  const service: BranchSyncService = {
     async issueEnrolmentCode(ctx, branch_id) {
       const created_by = requireUser(ctx);
       await requireBranch(ctx, branch_id);
@@ -188,7 +188,7 @@ export function createBranchSyncService(deps: { audit: AuditApi; branches: Branc
       await mirrorRepository.requestResync(ctx.db, org_id, branch_id, [company_database]);
       await audit.record(ctx, { action: 'branch_sync.mirror.resync', entity_type: 'branch', entity_id: branch_id, after: { company_database } });
       await sql`select pg_notify(${COMMAND_CHANNEL}, ${JSON.stringify({ org_id, agent_id: agent.id, resync: true })})`.execute(ctx.db);
-      return this.mirrorStatus(ctx, branch_id);
+      return service.mirrorStatus(ctx, branch_id);
     },
 
     async mirrorStatus(ctx, branch_id) {
@@ -217,6 +217,7 @@ export function createBranchSyncService(deps: { audit: AuditApi; branches: Branc
       return { items, next_after_key: items.length === query.limit ? (items[items.length - 1]?.key ?? null) : null };
     },
   };
+  return service;
 }
 
 function agentDto(agent: AgentRow, connected: boolean): NonNullable<AgentStatusDto['agent']> {

@@ -273,6 +273,22 @@ describe('settings, the support partner and the platform admin', () => {
     const owner = await as(PHONES.demo_owner, demo);
     for (const path of ['/api/platform/organisations', '/api/platform/leads']) expect((await owner.get(path)).status).toBe(403);
   });
+
+  it('lets a platform admin give an organisation a support partner and switch it off', async () => {
+    const admin = await as(PHONES.admin);
+    const fresh = (await admin.get<{ items: Array<{ id: string; slug: string }> }>('/api/platform/organisations?q=fresh')).body.items[0]!;
+    const partnered = await admin.patch<{ support_partner: { phone: string } | null }>(`/api/platform/organisations/${fresh.id}`, { support_partner_phone: '09120000002' });
+    expect(partnered.body.support_partner?.phone).toBe('+989120000002');
+    const partner = await as(PHONES.partner);
+    const listed = await partner.get<{ items: Array<{ slug: string }> }>('/api/platform/organisations');
+    expect(listed.body.items.map((o) => o.slug).sort()).toEqual(['demo', 'fresh-shop']);
+
+    const off = await admin.patch<{ active: boolean }>(`/api/platform/organisations/${fresh.id}`, { active: false });
+    expect(off.body.active).toBe(false);
+    const freshOwner = await as('09125550030');
+    expect((await freshOwner.get<MyOrganisations>('/api/me/organisations')).body.items).toEqual([]);
+    expect((await freshOwner.post<{ code: string }>(`/api/me/organisations/${fresh.id}/select`)).body.code).toBe('orgs.not_a_member');
+  });
 });
 
 describe('the request-a-call form under abuse', () => {

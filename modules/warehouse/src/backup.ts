@@ -62,10 +62,13 @@ async function versionOf(binary: string): Promise<PgDumpTool | null> {
 }
 
 function candidates(major: number, explicit: string | null | undefined, pathVariable: string): string[] {
+  const windows = process.platform === 'win32';
+  const binary = windows ? 'pg_dump.exe' : 'pg_dump';
   const list: string[] = [];
   if (explicit) list.push(explicit);
-  list.push(path.join('/usr/lib/postgresql', String(major), 'bin', 'pg_dump'));
-  for (const dir of pathVariable.split(path.delimiter).filter(Boolean)) list.push(path.join(dir, 'pg_dump'));
+  // Debian/Ubuntu's postgresql-client-<major>, and the EDB installer's default folder on Windows.
+  list.push(windows ? path.join('C:\\Program Files\\PostgreSQL', String(major), 'bin', binary) : path.join('/usr/lib/postgresql', String(major), 'bin', binary));
+  for (const dir of pathVariable.split(path.delimiter).filter(Boolean)) list.push(path.join(dir, binary));
   return [...new Set(list)].filter((p) => existsSync(p));
 }
 

@@ -58,7 +58,10 @@ export function createWarehouseModule(deps: WarehouseModuleDeps): WarehouseModul
       // Say at start-up, not at 02:30, when backups cannot work on this machine.
       await backups.tool().then(
         (tool) => deps.logger?.info({ pg_dump: tool.path, version: tool.version, server_version: tool.server_version }, 'backups: pg_dump matches the server'),
-        (error: unknown) => deps.logger?.error({ err: error, params: error instanceof AppError ? error.params : undefined }, 'backups will fail: no pg_dump of the server\'s major version (docs/warehouse/backups.md)'),
+        (error: unknown) => deps.logger?.error(
+          { code: error instanceof AppError ? error.code : undefined, params: error instanceof AppError ? error.params : undefined, err: error },
+          'backups will fail on this machine: see docs/warehouse/backups.md',
+        ),
       );
       if (!deps.jobs) return;
       await deps.jobs.schedule(DAILY_BACKUP_JOB, deps.daily_backup_cron ?? '30 2 * * *', async () => {

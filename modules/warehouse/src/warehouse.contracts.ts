@@ -45,7 +45,7 @@ export type EmployeeQuery = z.infer<typeof EmployeeQuery>;
 export const EmployeePage = z.object({ items: z.array(EmployeeDto), total: z.number().int() });
 
 /** 10–30 frames from the camera, as descriptors. The count is checked by the service to answer with a clear code. */
-export const FaceEnrolment = z.object({ descriptors: z.array(z.array(z.number())).min(1).max(60) });
+export const FaceEnrolment = z.object({ descriptors: z.array(z.array(z.number()).max(4096)).min(1).max(60) });
 export type FaceEnrolment = z.infer<typeof FaceEnrolment>;
 export const FaceEnrolmentResult = z.object({ employee: EmployeeDto, frames: z.number().int(), weakest_similarity: z.number() });
 

@@ -8,6 +8,8 @@ import { registeredErrorCodes } from '@chaharsu/kit';
 import { catalogues, flattenCatalogue } from '@chaharsu/i18n';
 import { CreditSalesErrors } from '../../../../../modules/credit-sales/src/credit-sales.errors';
 import { LedgerErrors } from '../../../../../modules/ledger/src/ledger.errors';
+import { OPERATORS } from '../../../../../modules/credit-sales/src/phone';
+import { ReconcileProblem } from '../../../../../modules/ledger/src/ledger.contracts';
 import { kindKey } from './common';
 
 const flat = { fa: flattenCatalogue(catalogues.fa), en: flattenCatalogue(catalogues.en) };
@@ -24,7 +26,7 @@ describe('credit-sales catalogue', () => {
 
   it('has the keys the screens build from data', () => {
     const kinds = ['credit_sales.charge', 'credit_sales.credit_increase', 'credit_sales.correction_increase', 'credit_sales.correction_decrease'].map(kindKey);
-    const operators = ['mci', 'irancell', 'rightel', 'shatel', 'taliya', 'telekish', 'mtce'].map((o) => `credit_sales.operators.${o}`);
+    const operators = OPERATORS.map((o) => `credit_sales.operators.${o}`);
     const statuses = [
       ...['pending', 'approved', 'rejected'].flatMap((s) => [`credit_sales.request_status.${s}`, `credit_sales.request_filter.${s}`]),
       'credit_sales.request_filter.all',
@@ -32,8 +34,7 @@ describe('credit-sales catalogue', () => {
       ...['accepted', 'refused'].map((s) => `credit_sales.charge_status.${s}`),
       ...['increase', 'decrease'].map((d) => `credit_sales.direction.${d}`),
     ];
-    const problems = ['balance_differs_from_entries', 'version_gap', 'broken_chain', 'negative_balance', 'transfer_unbalanced', 'ledger_not_zero_sum', 'orphan_entries']
-      .map((k) => `credit_sales.reconcile.kinds.${k}`);
+    const problems = ReconcileProblem.shape.kind.options.map((k) => `credit_sales.reconcile.kinds.${k}`);
     expect(missing([...kinds, ...operators, ...statuses, ...problems])).toEqual([]);
   });
 });
