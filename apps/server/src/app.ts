@@ -139,7 +139,7 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: App; ro
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
-  // Request context: who, which organisation, from where. Access is decided in preHandler, once the route is known.
+  // Request context: who, which organisation, from where. Access is decided in preValidation, once the route is known.
   app.addHook('onRequest', async (request) => {
     request.ctx = {
       request_id: request.id,
@@ -158,7 +158,8 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: App; ro
     return inTransaction(options.db, rlsScopeOf(ctx), (db) => fn({ ...ctx, db }));
   });
 
-  app.addHook('preHandler', async (request, reply) => {
+  // Access is decided before validation, so an anonymous caller gets 401/403, never a 422 describing the input.
+  app.addHook('preValidation', async (request, reply) => {
     const access = request.routeOptions.config?.access;
     if (!access) {
       // Routes of plugins (docs, static files) and health endpoints carry no access: they serve nothing private.

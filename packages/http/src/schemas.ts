@@ -31,6 +31,7 @@ export const AmountRial = z.preprocess(
   z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
 );
 
-export const Timestamp = z.union([z.date(), z.string()]).transform((v) => (v instanceof Date ? v.toISOString() : v));
+/** A moment in responses: ISO 8601 text (services convert Dates; response schemas must not transform). */
+export const Timestamp = z.string();
 
 export const Ok = z.object({ ok: z.literal(true) });

@@ -184,7 +184,8 @@ async function main(): Promise<void> {
   result.finished_at = Date.now();
   const used = process.cpuUsage(cpu);
   result.cpu_ms = (used.user + used.system) / 1000;
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+  // Exit explicitly: the keep-alive connections would keep the process alive until the server drops them.
+  process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0));
 }
 
 main().catch((error: unknown) => {
