@@ -68,6 +68,7 @@ export function startAgent(options: AgentOptions): RunningAgent {
     },
     onMessage: (message) => void onServerMessage(message),
     onDisconnect: (reason) => {
+      mirror.onDisconnect();
       log.warn(`lost the connection to the server (${reason})`);
       platform.notifyUser('chaharsu', 'connection to the panel lost; retrying');
     },

@@ -35,7 +35,7 @@ export interface MirrorOptions {
 }
 
 export class MirrorScanner {
-  readonly #acks = new Map<string, () => void>();
+  readonly #acks = new Map<string, (acknowledged: boolean) => void>();
   readonly #fullRequested = new Set<string>();
   #running = false;
   #again = false;
@@ -59,7 +59,12 @@ export class MirrorScanner {
   }
 
   onAck(batch_id: string): void {
-    this.#acks.get(batch_id)?.();
+    this.#acks.get(batch_id)?.(true);
+  }
+
+  /** The socket closed: batches in flight will never be acknowledged; the next scan resends them. */
+  onDisconnect(): void {
+    for (const settle of [...this.#acks.values()]) settle(false);
   }
 
   stop(): void {
@@ -142,7 +147,7 @@ export class MirrorScanner {
   private sendAndWait(batch: MirrorBatch): Promise<boolean> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => { this.#acks.delete(batch.batch_id); resolve(false); }, ACK_TIMEOUT_MS);
-      this.#acks.set(batch.batch_id, () => { clearTimeout(timer); this.#acks.delete(batch.batch_id); resolve(true); });
+      this.#acks.set(batch.batch_id, (acknowledged) => { clearTimeout(timer); this.#acks.delete(batch.batch_id); resolve(acknowledged); });
       if (!this.options.send(batch)) { clearTimeout(timer); this.#acks.delete(batch.batch_id); resolve(false); }
     });
   }

@@ -64,16 +64,16 @@ export const agentRepository = {
       .where('org_id', '=', org_id).where('id', '=', id).returning(sql<string>`next_command_seq - 1`.as('seq')).executeTakeFirstOrThrow();
     return Number(row.seq);
   },
-  /** Marks online; returns true when it was not online before (an `online` event is due). */
-  heartbeat: async (db: Tx, org_id: string, id: string, input: { health: unknown; clock_skew_ms: number; agent_version: string; hostname: string }): Promise<boolean> => {
+  /** Marks online; returns `came_online` when it was not online before (an `online` event is due), `revoked` when it may not be here. */
+  heartbeat: async (db: Tx, org_id: string, id: string, input: { health: unknown; clock_skew_ms: number; agent_version: string; hostname: string }): Promise<'came_online' | 'online' | 'revoked'> => {
     const before = await db.selectFrom('branch_sync.agent').select('status').where('org_id', '=', org_id).where('id', '=', id).forUpdate().executeTakeFirst();
-    if (!before || before.status === 'revoked') return false;
+    if (!before || before.status === 'revoked') return 'revoked';
     await db.updateTable('branch_sync.agent').set({
       last_heartbeat_at: sql`now()`, last_health: JSON.stringify(input.health), clock_skew_ms: input.clock_skew_ms,
       agent_version: input.agent_version, hostname: input.hostname, status: 'online',
       status_changed_at: before.status === 'online' ? sql`status_changed_at` : sql`now()`,
     }).where('org_id', '=', org_id).where('id', '=', id).execute();
-    return before.status !== 'online';
+    return before.status === 'online' ? 'online' : 'came_online';
   },
   /** Agents online whose last heartbeat is older than `silence_ms` (any organisation: platform scope). */
   silent: (db: Tx, silence_ms: number) =>

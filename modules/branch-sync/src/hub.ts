@@ -139,16 +139,20 @@ export function createHub(deps: HubDeps): Hub {
 
   async function onHeartbeat(session: Session, health: AgentHealth): Promise<void> {
     const clock_skew_ms = Math.round(new Date(health.agent_time).getTime() - Date.now());
-    await inTransaction(db, orgScope(session.org_id), async (tx) => {
-      const cameOnline = await agentRepository.heartbeat(tx, session.org_id, session.agent_id, { health, clock_skew_ms, agent_version: health.agent_version, hostname: health.hostname });
+    const state = await inTransaction(db, orgScope(session.org_id), async (tx) => {
+      const seen = await agentRepository.heartbeat(tx, session.org_id, session.agent_id, { health, clock_skew_ms, agent_version: health.agent_version, hostname: health.hostname });
+      if (seen === 'revoked') return seen;
       await connectionRepository.touch(tx, session.org_id, session.agent_id, options.instance_id);
       const last = await healthRepository.lastAt(tx, session.org_id, session.agent_id);
       if (!last || Date.now() - new Date(last).getTime() >= options.health_sample_interval_ms) {
         await healthRepository.insert(tx, { org_id: session.org_id, agent_id: session.agent_id, health, clock_skew_ms });
         await healthRepository.prune(tx, session.org_id, session.agent_id, options.health_keep_days);
       }
-      if (cameOnline) await eventRepository.insert(tx, { org_id: session.org_id, id: newId(), agent_id: session.agent_id, branch_id: session.branch_id, kind: 'online', level: 'info', message: 'agent online', detail: null });
+      if (seen === 'came_online') await eventRepository.insert(tx, { org_id: session.org_id, id: newId(), agent_id: session.agent_id, branch_id: session.branch_id, kind: 'online', level: 'info', message: 'agent online', detail: null });
+      return seen;
     });
+    // Revoked while connected (or re-enrolled elsewhere): the socket goes now, the handshake refuses it from here on.
+    if (state === 'revoked') { send(session.socket, { type: 'denied', code: 'revoked' }); session.socket.close(4003, 'revoked'); }
   }
 
   async function onMessage(session: Session, message: AgentMessage): Promise<void> {

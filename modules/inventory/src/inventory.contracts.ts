@@ -92,7 +92,8 @@ export const MovementQuery = z.object({
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 export type MovementQuery = z.infer<typeof MovementQuery>;
-export const MovementPage = z.object({ items: z.array(MovementDto), total: z.number().int() });
+/** `total` counts at most 10,000 movements; `total_capped` says there are more (narrow the filters). */
+export const MovementPage = z.object({ items: z.array(MovementDto), total: z.number().int(), total_capped: z.boolean() });
 export type MovementPage = z.infer<typeof MovementPage>;
 
 export const StockLevelDto = z.object({

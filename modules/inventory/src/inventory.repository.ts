@@ -5,6 +5,7 @@ import type { MovementRow, NewMovementRow, StockLevelRow } from './inventory.tab
 /** Kysely queries of the inventory schema: typed input, rows out, no rules. Every query filters by org_id. */
 const LEVEL = 'inventory.stock_level';
 const MOVEMENT = 'inventory.movement';
+export const MOVEMENT_COUNT_CAP = 10_000;
 
 export interface ItemKey { org_id: string; warehouse_id: string; item_id: string; product_id: string; variant_id: string | null }
 
@@ -129,7 +130,7 @@ export const movementRepository = {
   async list(db: Tx, org_id: string, f: {
     product_id?: string | undefined; item_id?: string | undefined; warehouse_id?: string | undefined; user_id?: string | undefined; employee_id?: string | undefined;
     type?: string | undefined; reference_type?: string | undefined; reference_id?: string | undefined; from?: string | undefined; to?: string | undefined; limit: number; offset: number;
-  }): Promise<{ rows: MovementRow[]; total: number }> {
+  }): Promise<{ rows: MovementRow[]; total: number; total_capped: boolean }> {
     let q = db.selectFrom(MOVEMENT).where('org_id', '=', org_id);
     if (f.product_id) q = q.where('product_id', '=', f.product_id);
     if (f.item_id) q = q.where('item_id', '=', f.item_id);
@@ -141,8 +142,11 @@ export const movementRepository = {
     if (f.reference_id) q = q.where('reference_id', '=', f.reference_id);
     if (f.from) q = q.where('created_at', '>=', new Date(f.from));
     if (f.to) q = q.where('created_at', '<', new Date(f.to));
-    const { total } = await q.select(sql<string>`count(*)`.as('total')).executeTakeFirstOrThrow();
+    // The ledger grows to millions of rows: count at most MOVEMENT_COUNT_CAP + 1 of them (the screen shows "10,000+").
+    const counted = await db.selectFrom(q.select(sql`1`.as('one')).limit(MOVEMENT_COUNT_CAP + 1).as('capped'))
+      .select(sql<string>`count(*)`.as('total')).executeTakeFirstOrThrow();
     const rows = await q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).offset(f.offset).execute();
-    return { rows: rows as MovementRow[], total: Number(total) };
+    const total = Number(counted.total);
+    return { rows: rows as MovementRow[], total: Math.min(total, MOVEMENT_COUNT_CAP), total_capped: total > MOVEMENT_COUNT_CAP };
   },
 };

@@ -232,9 +232,9 @@ export function createInventoryService(deps: InventoryDeps) {
 
     async listMovements(ctx: Ctx, query: MovementQuery): Promise<MovementPage> {
       const org_id = orgOf(ctx);
-      const { rows, total } = await movements.list(ctx.db, org_id, query);
+      const { rows, total, total_capped } = await movements.list(ctx.db, org_id, query);
       const reversals = await movements.reversalOf(ctx.db, org_id, rows.map((r) => r.id));
-      return { items: rows.map((r) => toMovementDto(r, reversals.get(r.id) ?? null)), total };
+      return { items: rows.map((r) => toMovementDto(r, reversals.get(r.id) ?? null)), total, total_capped };
     },
 
     async getMovement(ctx: Ctx, id: string): Promise<MovementDto> {

@@ -6,7 +6,8 @@ import { auditModule } from '../modules/audit/audit.module';
 import { platformModule } from '../modules/platform/platform.module';
 import { contentModule } from '../modules/content/content.module';
 import { creditSalesModule } from '../modules/credit-sales/credit-sales.module';
+import { warehouseModule } from '../modules/warehouse/warehouse.module';
 
-export const modules: ModuleRegistration[] = [identityModule, orgsModule, auditModule, platformModule, contentModule, creditSalesModule];
+export const modules: ModuleRegistration[] = [identityModule, orgsModule, auditModule, platformModule, contentModule, creditSalesModule, warehouseModule];
 
 export const allPages: PageDefinition[] = modules.flatMap((m) => m.pages);

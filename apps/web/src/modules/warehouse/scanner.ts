@@ -79,7 +79,6 @@ export const SCANNER_MIN_LENGTH = 3;
 export class ScanBuffer {
   private chars: string[] = [];
   private last = -Infinity;
-  private fast = true;
 
   /** Returns the finished code on the terminating key, `null` otherwise. */
   feed(event: KeyLike, at_ms: number): string | null {
@@ -87,16 +86,14 @@ export class ScanBuffer {
     this.last = at_ms;
     if (event.code === 'Enter' || event.code === 'NumpadEnter' || event.key === 'Enter' || event.code === 'Tab') {
       const code = normaliseScannedCode(this.chars.join(''));
-      const wasScanner = this.fast && this.chars.length >= SCANNER_MIN_LENGTH && gap <= SCANNER_MAX_GAP_MS * 4;
+      const wasScanner = this.chars.length >= SCANNER_MIN_LENGTH && gap <= SCANNER_MAX_GAP_MS * 4;
       this.reset();
       return wasScanner && code ? code : null;
     }
     const char = usLayoutChar(event);
     if (char === null) return null; // Shift and friends: part of the burst, no character
-    if (gap > SCANNER_MAX_GAP_MS && this.chars.length > 0) {
-      this.chars = [];
-      this.fast = true;
-    }
+    // A slow key starts a new candidate burst: what came before was a person typing.
+    if (gap > SCANNER_MAX_GAP_MS) this.chars = [];
     this.chars.push(char);
     return null;
   }
@@ -108,6 +105,5 @@ export class ScanBuffer {
 
   reset(): void {
     this.chars = [];
-    this.fast = true;
   }
 }
