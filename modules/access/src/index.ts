@@ -29,6 +29,17 @@ export function defineRole(role: RoleDefinition): RoleDefinition {
   return role;
 }
 
+/**
+ * Adds a module's permissions to a built-in role (e.g. managers manage the catalog). Called by a module
+ * at import time, after it defines its permissions; roles are plain data, so this stays one place to read.
+ */
+export function grantToRole(key: string, extra: readonly string[]): void {
+  const role = roles.get(key);
+  assert(role, `grantToRole: unknown role "${key}"`);
+  for (const p of extra) assert(permissions.has(p), `grantToRole: undefined permission "${p}"`);
+  roles.set(key, { ...role, permissions: [...new Set([...role.permissions, ...extra])] });
+}
+
 export function getRole(key: string): RoleDefinition | undefined {
   return roles.get(key);
 }

@@ -1,4 +1,4 @@
-import { definePermissions } from '@chaharsu/access';
+import { definePermissions, grantToRole } from '@chaharsu/access';
 
 export const CatalogPermissions = {
   read: 'catalog.read',
@@ -8,3 +8,6 @@ export const CatalogPermissions = {
 } as const;
 
 definePermissions(Object.values(CatalogPermissions));
+
+/** The owner's representatives run the catalog with them (spec 00 §P2.3). */
+grantToRole('manager', Object.values(CatalogPermissions));

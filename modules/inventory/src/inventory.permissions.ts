@@ -1,4 +1,4 @@
-import { definePermissions } from '@chaharsu/access';
+import { definePermissions, grantToRole } from '@chaharsu/access';
 
 export const InventoryPermissions = {
   read: 'inventory.read',
@@ -15,3 +15,6 @@ export const InventoryPermissions = {
 } as const;
 
 definePermissions(Object.values(InventoryPermissions));
+
+/** Managers see and correct stock and set minimums; reversal stays with owners and warehouse admins. */
+grantToRole('manager', [InventoryPermissions.read, InventoryPermissions.move, InventoryPermissions.adjust, InventoryPermissions.minimumManage, InventoryPermissions.lowStockNotify]);
