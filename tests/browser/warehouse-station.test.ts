@@ -95,6 +95,8 @@ beforeAll(async () => {
   await context.addInitScript({ content: 'window.__chaharsuFaceTestLiveness = true;' });
   page = await context.newPage();
   await signInThroughUi(page, product.base_url, PEOPLE.demo_owner);
+  // The organisation is chosen by the client after sign-in: wait for its home page.
+  await byTestId(page, 'home-screen').waitFor({ timeout: 30_000 });
 }, 180_000);
 
 afterAll(async () => {
@@ -107,7 +109,7 @@ describe('the warehouse station', () => {
     const created = await apiCall<{ id: string }>(page, 'POST', '/api/catalog/products', {
       code: PRODUCT.code, name: PRODUCT.name, unit: PRODUCT.unit, barcodes: [PRODUCT.barcode],
     });
-    expect(created.status).toBe(201);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
 
     // Enrolment from the (fake) camera: only descriptors reach the server.
     await page.goto(`${product.base_url}/warehouse/employees`);

@@ -108,9 +108,7 @@ export function composeModules(deps: { db: Db; config: Config; logger: Logger; l
   /** Each module's demo data, run in order after the organisations exist (see seed-demo.ts). */
   const demoSeedSteps: DemoSeedStep[] = [
     // A person with the seller role in each organisation, linked to its first demo seller (the seller portal).
-    (world, tools) => seedCreditSalesDemo(creditSales.api, world, tools, async (org, ctx) => (await orgs.api.members.addMember(ctx, {
-      phone: org === 'demo' ? '09120000040' : '09120000041', display_name: org === 'demo' ? 'فروشنده نمونه' : 'فروشنده نمونه ۲', roles: ['seller'], branch_ids: [],
-    })).user_id),
+    (world, tools) => seedCreditSalesDemo(creditSales.api, world, tools, async (person, ctx) => (await orgs.api.members.addMember(ctx, { ...person, roles: ['seller'], branch_ids: [] })).user_id),
     stockDemoStep(catalog.api, inventory.api),
   ];
 

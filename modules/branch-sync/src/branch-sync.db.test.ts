@@ -179,14 +179,22 @@ describe('a running agent', () => {
     }
   });
 
-  test('a revoked agent is refused and the branch shows no agent', async () => {
+  test('revoking a connected agent drops it at its next heartbeat and refuses it from then on', async () => {
     const { identity, data_dir } = await enrolAgent();
-    expect((await owner.post(`/api/branch-sync/branches/${branch_id}/agent/revoke`)).status).toBe(204);
-    expect((await status()).agent).toBeNull();
     const agent = runAgent(identity, data_dir);
-    await new Promise((r) => setTimeout(r, 1500));
-    await agent.stop();
-    const log = await import('node:fs').then((fs) => fs.readFileSync(path.join(data_dir, 'logs', 'agent.log'), 'utf8'));
-    expect(log).toContain('the server refused this agent: revoked');
+    const { readFileSync } = await import('node:fs');
+    const log = () => readFileSync(path.join(data_dir, 'logs', 'agent.log'), 'utf8');
+    try {
+      await until(status, (s) => s.agent?.status === 'online');
+      expect((await owner.post(`/api/branch-sync/branches/${branch_id}/agent/revoke`)).status).toBe(204);
+      expect((await status()).agent).toBeNull();
+      const text = await until(async () => log(), (t) => t.includes('the server refused this agent: revoked'));
+      expect(text).toContain('the server refused this agent: revoked');
+      const sent = await owner.post<{ code: string }>(`/api/branch-sync/branches/${branch_id}/commands`, { company_database: 'Holoo1', command: { kind: 'main_group.rename', code: '01', name: 'x' } });
+      expect(sent.status).toBe(409);
+      expect(sent.body.code).toBe('branch_sync.no_agent');
+    } finally {
+      await agent.stop();
+    }
   });
 });

@@ -127,6 +127,10 @@ export const commandRepository = {
       delivered_at: sql`coalesce(delivered_at, now())`,
       next_attempt_at: sql`now() + make_interval(secs => ${retry_after_ms / 1000})`,
     }).where('org_id', '=', org_id).where('id', '=', id).execute(),
+  /** A new socket: whatever was sent on the old one may be lost, so every open command is due now (no back-off wait). */
+  dueNowForAgent: (db: Tx, org_id: string, agent_id: string) =>
+    db.updateTable('branch_sync.command').set({ next_attempt_at: sql`now()` }).where('org_id', '=', org_id).where('agent_id', '=', agent_id)
+      .where('state', 'in', OPEN_STATES).where('next_attempt_at', '>', sql<Date>`now()`).execute(),
   markReceived: (db: Tx, org_id: string, agent_id: string, id: string) =>
     db.updateTable('branch_sync.command').set({ state: 'received', received_at: sql`coalesce(received_at, now())` })
       .where('org_id', '=', org_id).where('agent_id', '=', agent_id).where('id', '=', id).where('state', 'in', ['pending', 'delivered']).execute(),

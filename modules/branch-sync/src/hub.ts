@@ -266,6 +266,7 @@ export function createHub(deps: HubDeps): Hub {
     sessions.set(key, session);
     const settled_through_seq = await inTransaction(db, orgScope(session.org_id), async (tx) => {
       await connectionRepository.claim(tx, { org_id: session.org_id, agent_id: session.agent_id, instance_id: options.instance_id, remote_address });
+      await commandRepository.dueNowForAgent(tx, session.org_id, session.agent_id);
       await sql`select pg_notify(${KICK_CHANNEL}, ${JSON.stringify({ org_id: session.org_id, agent_id: session.agent_id, instance_id: options.instance_id })})`.execute(tx);
       return commandRepository.settledThrough(tx, session.org_id, session.agent_id);
     });

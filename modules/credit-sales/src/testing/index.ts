@@ -23,6 +23,12 @@ const DEMO_SELLERS: Record<'demo' | 'demo2', Array<{ name: string; contact_phone
   ],
 };
 
+/** The people (role `seller`) who open the seller portal of each organisation's first demo seller. */
+export const DEMO_SELLER_PEOPLE = {
+  demo: { phone: '09120000040', display_name: 'فروشنده نمونه' },
+  demo2: { phone: '09120000041', display_name: 'فروشنده نمونه ۲' },
+} as const;
+
 /**
  * Sellers in both demo organisations, each with an approved credit increase (and some a pending one).
  * `sellerPerson` (optional) makes a person with the `seller` role in the organisation and returns their
@@ -32,7 +38,7 @@ export async function seedCreditSalesDemo(
   api: CreditSalesApi,
   world: CreditSalesDemoWorld,
   tools: CreditSalesDemoTools,
-  sellerPerson?: (org: 'demo' | 'demo2', ctx: Ctx) => Promise<string | null>,
+  sellerPerson?: (person: { phone: string; display_name: string }, ctx: Ctx) => Promise<string | null>,
 ): Promise<string[]> {
   const lines: string[] = [];
   for (const org of ['demo', 'demo2'] as const) {
@@ -43,11 +49,12 @@ export async function seedCreditSalesDemo(
       await tools.run(org_id, (ctx) => api.requests.approve(ctx, approved.id, 'تایید نمونه'));
       if (plan.pending_rial > 0) await tools.run(org_id, (ctx) => api.requests.file(ctx, seller.id, { amount_rial: plan.pending_rial, note: 'درخواست در انتظار (نمونه)' }));
       if (index === 0 && sellerPerson) {
-        const user_id = await tools.run(org_id, (ctx) => sellerPerson(org, ctx));
+        const user_id = await tools.run(org_id, (ctx) => sellerPerson(DEMO_SELLER_PEOPLE[org], ctx));
         if (user_id) await tools.run(org_id, (ctx) => api.sellers.linkUser(ctx, seller.id, user_id));
       }
     }
   }
-  lines.push('Credit sales: demo sellers with credit in both organisations (seller API keys: create them in the seller portal or with `npm run cli -- credit-sales:create-seller`).');
+  lines.push('Credit sales: demo sellers with credit in both organisations; API keys from the seller portal or `npm run cli -- credit-sales:create-seller`.');
+  if (sellerPerson) lines.push(`  seller portal: ${DEMO_SELLER_PEOPLE.demo.phone} (demo) · ${DEMO_SELLER_PEOPLE.demo2.phone} (demo-2)`);
   return lines;
 }
