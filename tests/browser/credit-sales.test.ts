@@ -2,13 +2,13 @@
  * Credit sales in a real Chromium against the real server with the demo seed: the demo seller files a
  * credit-increase request (with a receipt) in the seller portal, the organisation's owner approves it in
  * the requests queue (a double click on "approve" credits once), and the seller's balance shows exactly
- * the new amount. Screenshots of the portal and the admin screens in Persian and English go to
+ * the new amount, and the statement downloads as an Excel file. Screenshots of the portal and the admin screens in Persian and English go to
  * test-results/screenshots/credit-sales-*.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot, startProduct, type TestBrowser } from '@chaharsu/test-kit';
 import type { TestServer } from '../support/server.js';
-import { SIGN_IN_FRIENDLY_ENV, signIn } from '../support/sign-in.js';
+import { SIGN_IN_FRIENDLY_ENV } from '../support/sign-in.js';
 import { PEOPLE, UI_TIMEOUT_MS, byTestId, chooseLanguage, deviceSignedIn, eventually, languageOf, type Page } from './flows.js';
 
 /** The demo seed's person with the `seller` role in "demo", linked to the seller «شارژ سریع پارس». */
@@ -20,33 +20,12 @@ let product: TestServer;
 let browser: TestBrowser;
 let base_url: string;
 
-/**
- * The panel's shell reads the current organisation from GET /api/org, which needs `org.read`; the
- * `seller` role grants only `credit_sales.portal`, so a person with nothing but that role sees
- * "no organisation". Until the seller role (modules/credit-sales) or GET /api/org (modules/orgs) is
- * changed, the owner also gives the demo seller the `staff` role here. Remove this step then.
- */
-async function letTheSellerOpenThePanel(): Promise<void> {
-  const owner = product.client();
-  await signIn(owner, PEOPLE.demo_owner);
-  const orgs = await owner.get<{ items: Array<{ org_id: string; slug: string }> }>('/api/me/organisations');
-  const demo = orgs.body.items.find((o) => o.slug === 'demo');
-  if (!demo) throw new Error('the demo organisation is missing');
-  await owner.post(`/api/me/organisations/${demo.org_id}/select`);
-  const members = await owner.get<{ items: Array<{ membership_id: string; phone: string; roles: string[] }> }>('/api/org/members');
-  const seller = members.body.items.find((m) => m.phone.endsWith(DEMO_SELLER_PHONE.slice(1)));
-  if (!seller) throw new Error('the demo seller person is missing');
-  const patched = await owner.patch(`/api/org/members/${seller.membership_id}`, { roles: [...new Set([...seller.roles, 'staff'])] });
-  expect(patched.status).toBe(200);
-}
-
 beforeAll(async () => {
   product = await startProduct(SIGN_IN_FRIENDLY_ENV);
   base_url = product.base_url;
   browser = await launchBrowser({ locale: 'fa-IR' });
   // One context stays open for the whole file: the bundled single-process Chromium may end when its last context closes.
   await browser.newContext();
-  await letTheSellerOpenThePanel();
 });
 
 afterAll(async () => {
@@ -106,6 +85,10 @@ describe('a credit-increase request, from the seller portal to the admin and bac
     await openPortal(seller.page);
     const after = await eventually(() => balanceOf(seller.page), (rial) => rial !== before, 'the seller balance after approval');
     expect(after).toBe(before + request.amount_rial);
+    // The statement shows the credit line, and exports as an Excel file.
+    await byTestId(seller.page, 'cs-statement-table-row').first().waitFor({ timeout: UI_TIMEOUT_MS });
+    const [download] = await Promise.all([seller.page.waitForEvent('download', { timeout: UI_TIMEOUT_MS }), byTestId(seller.page, 'cs-statement-export').click()]);
+    expect(download.suggestedFilename()).toBe('statement.xlsx');
     await byTestId(seller.page, 'cs-tab-requests').click();
     const approvedRow = byTestId(seller.page, 'cs-requests-table-row').filter({ hasText: note });
     await approvedRow.waitFor({ timeout: UI_TIMEOUT_MS });

@@ -4,7 +4,7 @@
  */
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 export type { Page } from 'playwright-core';
-import type { TestBrowser } from '@chaharsu/test-kit';
+import { screenshot, type TestBrowser } from '@chaharsu/test-kit';
 
 export const PEOPLE = {
   platform_admin: '09120000001',
@@ -64,7 +64,12 @@ export async function deviceSignedIn(browser: TestBrowser, base_url: string, pho
 export async function chooseLanguage(page: Page, locale: 'fa' | 'en'): Promise<void> {
   await byTestId(page, 'language-menu').first().click();
   await byTestId(page, `language-${locale}`).click();
-  await eventually(() => languageOf(page), (language) => language.lang === locale, `the page in ${locale}`);
+  try {
+    await eventually(() => languageOf(page), (language) => language.lang === locale, `the page in ${locale}`);
+  } catch (error) {
+    await screenshot(page, `failed-language-${locale}`);
+    throw new Error(`${(error as Error).message} on ${page.url()} (see test-results/screenshots/failed-language-${locale}.png)`);
+  }
 }
 
 export async function signOut(page: Page): Promise<void> {

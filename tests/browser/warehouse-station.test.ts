@@ -94,6 +94,8 @@ beforeAll(async () => {
   const context = await browser.newContext();
   await context.addInitScript({ content: 'window.__chaharsuFaceTestLiveness = true;' });
   page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') console.log(`[page ${m.type()}] ${m.text()}`); });
+  page.on('pageerror', (e) => console.log(`[page error] ${e.message}`));
   await signInThroughUi(page, product.base_url, PEOPLE.demo_owner);
   // The organisation is chosen by the client after sign-in: wait for its home page.
   await byTestId(page, 'home-screen').waitFor({ timeout: 30_000 });
@@ -120,6 +122,8 @@ describe('the warehouse station', () => {
     const row = byTestId(page, 'employees-table-row').filter({ hasText: 'رحیم کریمی' });
     await row.waitFor({ timeout: 20_000 });
     await row.locator('[data-testid="employee-enrol"]').click();
+    await page.waitForTimeout(45_000);
+    await screenshot(page, 'warehouse-debug');
     await page.locator('[data-testid="face-enrol"][data-phase="captured"]').waitFor({ timeout: FACE_TIMEOUT_MS });
     await screenshot(page, 'warehouse-enrol-fa');
     await byTestId(page, 'face-enrol-save').click();

@@ -12,6 +12,7 @@ import type { Faults } from './faults.js';
 import { collectHealth } from './health.js';
 import { CommandJournal } from './journal.js';
 import { MirrorScanner } from './mirror.js';
+import { storePasswordVerifier } from './local-protection.js';
 import type { AgentLog } from './log.js';
 import type { AgentPlatform } from './platform.js';
 import { ServerLink, type ReconnectPolicy } from './server-link.js';
@@ -60,6 +61,7 @@ export function startAgent(options: AgentOptions): RunningAgent {
   }, {
     onWelcome: (welcome) => {
       journal.raiseFloor(welcome.settled_through_seq);
+      try { storePasswordVerifier(platform, options.data_dir, welcome.password_verifier); } catch (error) { log.error('could not store the agent password verifier', error); }
       heartbeatEvery = welcome.heartbeat_interval_ms;
       runner.resendUnacked();
       void heartbeat();

@@ -4,6 +4,7 @@
  *   chaharsu-agent enrol --server <url> --code <code> [--data-dir <dir>] --company <db> [--company <db>…]
  *                        (--holoo-simulator <postgres url> | --sql-server <host> [--sql-instance TNC | --sql-port <n>] --sql-user <u> --sql-password <p>)
  *   chaharsu-agent run [--data-dir <dir>]
+ *   chaharsu-agent settings --password <agent password>   |   chaharsu-agent stop --password <agent password>
  * Environment: CHAHARSU_AGENT_DATA_DIR, CHAHARSU_AGENT_RECONNECT_BASE_MS / _CAP_MS, CHAHARSU_AGENT_MIRROR_INTERVAL_MS, CHAHARSU_AGENT_LOG_ECHO=1,
  * CHAHARSU_AGENT_FAULTS (fault-injection test only).
  */
@@ -62,6 +63,7 @@ export function parseCommandLine(argv: string[]) {
       'sql-port': { type: 'string' },
       'sql-user': { type: 'string' },
       'sql-password': { type: 'string' },
+      password: { type: 'string' },
     },
   });
 }

@@ -8,3 +8,4 @@ export { linuxPlatform, type AgentPlatform } from './platform.js';
 export { faultsFrom, NO_FAULTS, seededRandom, type FaultPlan } from './faults.js';
 export { reconnectDelayMs } from './server-link.js';
 export { AGENT_VERSION } from './version.js';
+export { checkAgentPassword, type PasswordCheck } from './local-protection.js';

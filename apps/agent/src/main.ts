@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** `chaharsu-agent`: enrol once, then run (as a Windows service in production). See config.ts for the options. */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readIdentity, type HolooConnection } from './agent-config.js';
 import { startAgent } from './agent.js';
@@ -9,6 +9,7 @@ import { enrol } from './enrol.js';
 import { faultsFrom } from './faults.js';
 import { createAgentLog } from './log.js';
 import { linuxPlatform } from './platform.js';
+import { checkAgentPassword, pidFile } from './local-protection.js';
 import { AGENT_VERSION } from './version.js';
 
 function fail(message: string): never {
@@ -43,11 +44,29 @@ async function main(): Promise<void> {
     process.stdout.write(`enrolled: agent ${identity.agent_id} for branch ${identity.branch_id}; server fingerprint ${identity.server_fingerprint}\n`);
     return;
   }
-  if (command !== 'run') fail(`unknown command "${command}" (version | enrol | run)`);
+  if (command === 'settings' || command === 'stop') {
+    // Spec E5: both need the agent password the panel shows to owner, manager and support partner.
+    const check = await checkAgentPassword(settings.data_dir, values.password ?? '');
+    if (check === 'not_received') fail('this agent has not received its password from the panel yet (it must connect once)');
+    if (check === 'wrong') { log.warn(`wrong agent password for "${command}"`); fail('wrong agent password'); }
+    const identity = readIdentity(settings.data_dir);
+    if (command === 'settings') {
+      if (!identity) fail('not enrolled');
+      const { secret_protected: _secret, holoo, ...shown } = identity;
+      process.stdout.write(`${JSON.stringify({ ...shown, holoo: holoo.kind === 'sql_server' ? { ...holoo, password_protected: '***' } : holoo }, null, 2)}\n`);
+      return;
+    }
+    const pid = Number(readFileSync(pidFile(settings.data_dir), 'utf8'));
+    log.info(`stop requested with the agent password (pid ${pid})`);
+    process.kill(pid, 'SIGTERM');
+    return;
+  }
+  if (command !== 'run') fail(`unknown command "${command}" (version | enrol | run | settings | stop)`);
 
   const identity = readIdentity(settings.data_dir);
   if (!identity) fail(`not enrolled: run "chaharsu-agent enrol" first (data dir ${settings.data_dir})`);
   const faults = faultsFrom(settings.faults, (point) => log.warn(`fault injection: killing the agent at ${point}`));
+  writeFileSync(pidFile(settings.data_dir), String(process.pid), { mode: 0o600 });
   const agent = startAgent({ data_dir: settings.data_dir, identity, platform, log, faults, reconnect: settings.reconnect, mirror_interval_ms: settings.mirror_interval_ms });
 
   // The fault-injection harness (a forked child has an IPC channel) can cut the connection.

@@ -1,12 +1,12 @@
 /**
  * branch-sync's ports implemented with orgs and notify (the composition root knows all three): which
  * branches exist, and who hears that a branch's agent went offline (spec E7: the owner, the manager
- * and the support partner — the holders of `org.branches.manage` who work in that branch).
+ * and the support partner — the holders of `branch_sync.agents.manage` who work in that branch).
  */
-import { hasPermission, OrgPermissions, permissionsOfRoles } from '@chaharsu/access';
+import { hasPermission, permissionsOfRoles } from '@chaharsu/access';
 import type { OrgsApi } from '@chaharsu/orgs';
 import type { NotifyApi } from '@chaharsu/notify';
-import type { AgentAlerts, BranchDirectory } from '@chaharsu/branch-sync';
+import { BranchSyncPermissions, type AgentAlerts, type BranchDirectory } from '@chaharsu/branch-sync';
 
 export function createBranchSyncPorts(orgs: OrgsApi, notify: NotifyApi): { branches: BranchDirectory; alerts: AgentAlerts } {
   return {
@@ -19,7 +19,7 @@ export function createBranchSyncPorts(orgs: OrgsApi, notify: NotifyApi): { branc
       async agentOffline(ctx, input) {
         const members = (await orgs.members.listMembers(ctx)).items;
         const recipients = members
-          .filter((m) => m.active && hasPermission(permissionsOfRoles(m.roles), OrgPermissions.branchesManage))
+          .filter((m) => m.active && hasPermission(permissionsOfRoles(m.roles), BranchSyncPermissions.agentsManage))
           .filter((m) => permissionsOfRoles(m.roles).has('*') || m.branch_ids.length === 0 || m.branch_ids.includes(input.branch_id))
           .map((m) => m.user_id);
         if (recipients.length === 0) return;

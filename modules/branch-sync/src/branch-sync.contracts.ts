@@ -109,3 +109,5 @@ export const MirrorPage = z.object({
   items: z.array(z.object({ key: z.string(), row_hash: z.string(), data: z.unknown(), updated_at: z.string() })),
   next_after_key: z.string().nullable(),
 });
+
+export const AgentPasswordDto = z.object({ agent_id: z.uuid(), password: z.string() });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@chaharsu/db/testing';
 import { connectHolooSimulator } from '@chaharsu/holoo';
 import { createSimulatedCompany, seedSimulatedCompany } from '@chaharsu/holoo/simulator';
-import { createAgentLog, enrol, linuxPlatform, NO_FAULTS, startAgent, type AgentIdentityFile, type RunningAgent } from '@chaharsu/agent';
+import { checkAgentPassword, createAgentLog, enrol, linuxPlatform, NO_FAULTS, startAgent, type AgentIdentityFile, type RunningAgent } from '@chaharsu/agent';
 import { startTestServer, type TestClient, type TestServer } from '../../../tests/support/server.js';
 import { SIGN_IN_FRIENDLY_ENV, signIn } from '../../../tests/support/sign-in.js';
 import { AGENT_SOCKET_PATH } from './protocol.js';
@@ -174,6 +174,23 @@ describe('a running agent', () => {
       const done = await until(mirror, (m) => m?.resync_pending === false && (m.bytes_received ?? 0) > (afterEdit?.bytes_received ?? 0) + oneFullScan / 2);
       expect(done?.resync_pending).toBe(false);
       expect(done?.counts.article).toBe(50);
+    } finally {
+      await agent.stop();
+    }
+  });
+
+  test('the agent password is shown only to managers, and the agent accepts exactly that password', async () => {
+    const { identity, data_dir } = await enrolAgent();
+    const agent = runAgent(identity, data_dir);
+    try {
+      await until(status, (s) => s.agent?.status === 'online');
+      expect((await staff.post(`/api/branch-sync/branches/${branch_id}/agent/password/reveal`)).status).toBe(403);
+      const shown = await owner.post<{ agent_id: string; password: string }>(`/api/branch-sync/branches/${branch_id}/agent/password/reveal`);
+      expect(shown.status).toBe(200);
+      expect(shown.body.agent_id).toBe(identity.agent_id);
+      expect(shown.body.password).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/);
+      expect(await checkAgentPassword(data_dir, shown.body.password)).toBe('ok');
+      expect(await checkAgentPassword(data_dir, 'aaaa-bbbb-cccc-dddd')).toBe('wrong');
     } finally {
       await agent.stop();
     }

@@ -17,6 +17,8 @@ export interface AgentRow {
   clock_skew_ms: number | null;
   status_changed_at: Date;
   next_command_seq: string;
+  password_envelope: string | null;
+  password_verifier: string | null;
 }
 
 export interface CommandRow {
@@ -55,7 +57,7 @@ export const agentRepository = {
   },
   listLive: (db: Tx, org_id: string) =>
     db.selectFrom('branch_sync.agent').selectAll().where('org_id', '=', org_id).where('status', '<>', 'revoked').orderBy('enrolled_at').execute() as Promise<AgentRow[]>,
-  insert: (db: Tx, row: { org_id: string; id: string; branch_id: string; hostname: string; secret_envelope: string; agent_version: string; enrolled_by: string | null }) =>
+  insert: (db: Tx, row: { org_id: string; id: string; branch_id: string; hostname: string; secret_envelope: string; agent_version: string; enrolled_by: string | null; password_envelope: string; password_verifier: string }) =>
     db.insertInto('branch_sync.agent').values(row).execute(),
   revokeBranch: (db: Tx, org_id: string, branch_id: string) =>
     db.updateTable('branch_sync.agent').set({ status: 'revoked', status_changed_at: sql`now()` }).where('org_id', '=', org_id).where('branch_id', '=', branch_id).where('status', '<>', 'revoked').returning(['id']).execute(),

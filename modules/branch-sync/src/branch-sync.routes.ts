@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { App } from '@chaharsu/http';
-import { AgentStatusDto, AgentStatusList, BranchParams, CommandDto, CommandList, CommandListQuery, CommandParams, EnrolmentCodeDto, HealthHistory, MirrorPage, MirrorPageQuery, MirrorResyncInput, MirrorStatusDto, SendCommandInput } from './branch-sync.contracts.js';
+import { AgentPasswordDto, AgentStatusDto, AgentStatusList, BranchParams, CommandDto, CommandList, CommandListQuery, CommandParams, EnrolmentCodeDto, HealthHistory, MirrorPage, MirrorPageQuery, MirrorResyncInput, MirrorStatusDto, SendCommandInput } from './branch-sync.contracts.js';
 import { AGENT_ENROL_PATH, AGENT_SOCKET_PATH, EnrolRequest, EnrolResponse } from './protocol.js';
 import type { BranchSyncService } from './branch-sync.service.js';
 import type { Hub } from './hub.js';
@@ -49,6 +49,12 @@ export function branchSyncRoutes(service: BranchSyncService, hub: Hub) {
       schema: { tags: ['branch-sync'], params: BranchParams, response: { 204: z.null() } },
       config: { access: manage },
     }, async (req, reply) => { await req.tx((ctx) => service.revokeAgent(ctx, req.params.branch_id)); return reply.status(204).send(null); });
+
+    // POST, not GET: showing a secret is an action, audited each time.
+    app.post('/api/branch-sync/branches/:branch_id/agent/password/reveal', {
+      schema: { tags: ['branch-sync'], params: BranchParams, response: { 200: AgentPasswordDto } },
+      config: { access: manage },
+    }, (req) => req.tx((ctx) => service.revealAgentPassword(ctx, req.params.branch_id)));
 
     app.get('/api/branch-sync/branches/:branch_id/commands', {
       schema: { tags: ['branch-sync'], params: BranchParams, querystring: CommandListQuery, response: { 200: CommandList } },

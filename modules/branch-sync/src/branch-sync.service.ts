@@ -5,7 +5,7 @@
  * server instance: the one holding the agent's socket delivers it (hub.ts).
  */
 import { sql } from 'kysely';
-import { AppError, actorUserId, assert, newId, randomToken, sha256Hex } from '@chaharsu/kit';
+import { AppError, actorUserId, assert, decryptSecret, newId, randomToken, sha256Hex } from '@chaharsu/kit';
 import type { Ctx } from '@chaharsu/http';
 import type { AuditApi } from '@chaharsu/audit';
 import { agentRepository, commandRepository, connectionRepository, eventRepository, healthRepository, type AgentRow, type CommandRow } from './branch-sync.repository.js';
@@ -37,6 +37,8 @@ export interface BranchSyncService {
   healthHistory(ctx: Ctx, branch_id: string, limit: number): Promise<{ items: Array<{ at: string; clock_skew_ms: number | null; health: AgentHealth }> }>;
   revokeAgent(ctx: Ctx, branch_id: string): Promise<void>;
   /** Asks the branch's agent for a full scan of one company database (durable: offered again on reconnect until done). */
+  /** The agent password, for owner, manager and support partner only (route access); every view is audited. */
+  revealAgentPassword(ctx: Ctx, branch_id: string): Promise<{ agent_id: string; password: string }>;
   requestMirrorResync(ctx: Ctx, branch_id: string, company_database: string): Promise<MirrorStatusDto>;
   mirrorStatus(ctx: Ctx, branch_id: string): Promise<MirrorStatusDto>;
   mirrorPage(ctx: Ctx, branch_id: string, query: { company_database: string; entity: MirrorEntity; after_key?: string; limit: number }): Promise<{ items: Array<{ key: string; row_hash: string; data: unknown; updated_at: string }>; next_after_key: string | null }>;
@@ -74,7 +76,7 @@ function orgOf(ctx: Ctx): string {
   return ctx.org_id;
 }
 
-export function createBranchSyncService(deps: { audit: AuditApi; branches: BranchDirectory; identity: ServerIdentity }): BranchSyncService {
+export function createBranchSyncService(deps: { audit: AuditApi; branches: BranchDirectory; identity: ServerIdentity; secret_key: Buffer }): BranchSyncService {
   const { audit, branches } = deps;
 
   async function requireBranch(ctx: Ctx, branch_id: string): Promise<void> {
@@ -179,6 +181,15 @@ export function createBranchSyncService(deps: { audit: AuditApi; branches: Branc
       await agentRepository.revokeBranch(ctx.db, orgOf(ctx), branch_id);
       await eventRepository.insert(ctx.db, { org_id: orgOf(ctx), id: newId(), agent_id: agent.id, branch_id, kind: 'revoked', level: 'warn', message: 'agent revoked from the panel', detail: null });
       await audit.record(ctx, { action: 'branch_sync.agent.revoke', entity_type: 'branch_sync.agent', entity_id: agent.id, before: { status: agent.status } });
+    },
+
+    async revealAgentPassword(ctx, branch_id) {
+      requireUser(ctx);
+      const agent = await requireAgent(ctx, branch_id);
+      if (!agent.password_envelope) throw new AppError('branch_sync.agent_not_found', { branch_id });
+      const password = decryptSecret(deps.secret_key, agent.password_envelope, `branch_sync.agent_password:${agent.id}`);
+      await audit.record(ctx, { action: 'branch_sync.agent.password_reveal', entity_type: 'branch_sync.agent', entity_id: agent.id });
+      return { agent_id: agent.id, password };
     },
 
     async requestMirrorResync(ctx, branch_id, company_database) {

@@ -9,7 +9,7 @@
  * delivery is retried with capped exponential back-off and jitter until the agent reports and the
  * server acknowledges the report. A missed NOTIFY (instance restarting) therefore only delays.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
@@ -17,7 +17,7 @@ import type { WebSocket } from 'ws';
 import { inTransaction, type Db, type RlsScope, type Tx } from '@chaharsu/db';
 import type { Ctx } from '@chaharsu/http';
 import type { AuditApi } from '@chaharsu/audit';
-import { AppError, constantTimeEqual, decryptSecret, encryptSecret, hmacSha256Hex, newId, randomToken, systemContext } from '@chaharsu/kit';
+import { AppError, constantTimeEqual, decryptSecret, encryptSecret, hashPassword, hmacSha256Hex, newId, randomToken, systemContext } from '@chaharsu/kit';
 import { agentRepository, commandRepository, connectionRepository, enrolmentRepository, eventRepository, healthRepository } from './branch-sync.repository.js';
 import { COMMAND_CHANNEL, enrolmentCodeHash, parseEnrolmentCode } from './branch-sync.service.js';
 import { AgentMessage, type AgentHealth, type EnrolRequest, type EnrolResponse, PROTOCOL_VERSION, type ServerMessage, challengeText, proofText } from './protocol.js';
@@ -84,6 +84,14 @@ const agentKey = (org_id: string, agent_id: string): string => `${org_id}:${agen
 const orgScope = (org_id: string): RlsScope => ({ org_id, user_id: null });
 const PLATFORM_SCOPE: RlsScope = { org_id: null, user_id: null, platform_admin: true };
 const secretContext = (agent_id: string): string => `branch_sync.agent:${agent_id}`;
+export const agentPasswordContext = (agent_id: string): string => `branch_sync.agent_password:${agent_id}`;
+
+/** 16 characters from an alphabet without look-alikes (0/O, 1/l/I), in groups of 4: ~80 bits, typeable at the branch. */
+export function generateAgentPassword(): string {
+  const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
+  const chars = Array.from({ length: 16 }, () => alphabet[randomInt(alphabet.length)] as string);
+  return [0, 4, 8, 12].map((i) => chars.slice(i, i + 4).join('')).join('-');
+}
 
 export function retryDelayMs(attempt: number, options: Pick<HubOptions, 'retry_base_ms' | 'retry_cap_ms'>, random = Math.random): number {
   const exponential = Math.min(options.retry_cap_ms, options.retry_base_ms * 2 ** Math.min(attempt - 1, 20));
@@ -264,13 +272,14 @@ export function createHub(deps: HubDeps): Hub {
     const key = agentKey(session.org_id, session.agent_id);
     sessions.get(key)?.socket.close(4004, 'replaced by a newer connection');
     sessions.set(key, session);
-    const settled_through_seq = await inTransaction(db, orgScope(session.org_id), async (tx) => {
+    const { settled_through_seq, password_verifier } = await inTransaction(db, orgScope(session.org_id), async (tx) => {
       await connectionRepository.claim(tx, { org_id: session.org_id, agent_id: session.agent_id, instance_id: options.instance_id, remote_address });
       await commandRepository.dueNowForAgent(tx, session.org_id, session.agent_id);
       await sql`select pg_notify(${KICK_CHANNEL}, ${JSON.stringify({ org_id: session.org_id, agent_id: session.agent_id, instance_id: options.instance_id })})`.execute(tx);
-      return commandRepository.settledThrough(tx, session.org_id, session.agent_id);
+      const agent = await agentRepository.byId(tx, session.org_id, session.agent_id);
+      return { settled_through_seq: await commandRepository.settledThrough(tx, session.org_id, session.agent_id), password_verifier: agent?.password_verifier ?? null };
     });
-    send(session.socket, { type: 'welcome', branch_id: session.branch_id, heartbeat_interval_ms: options.heartbeat_interval_ms, server_time: new Date().toISOString(), settled_through_seq });
+    send(session.socket, { type: 'welcome', branch_id: session.branch_id, heartbeat_interval_ms: options.heartbeat_interval_ms, server_time: new Date().toISOString(), settled_through_seq, password_verifier });
     void pump(session);
     void offerResyncs(session);
   }
@@ -344,6 +353,8 @@ export function createHub(deps: HubDeps): Hub {
       if (!parsed) throw new AppError('branch_sync.enrolment_code_invalid');
       const secret = randomBytes(32).toString('base64url');
       const agent_id = newId();
+      const password = generateAgentPassword();
+      const password_verifier = await hashPassword(password);
       const result = await inTransaction(db, orgScope(parsed.org_id), async (tx) => {
         const code = await enrolmentRepository.takeUsable(tx, parsed.org_id, enrolmentCodeHash(parsed.code));
         if (!code) return null;
@@ -351,6 +362,7 @@ export function createHub(deps: HubDeps): Hub {
         await agentRepository.insert(tx, {
           org_id: parsed.org_id, id: agent_id, branch_id: code.branch_id, hostname: input.hostname, agent_version: input.agent_version,
           secret_envelope: encryptSecret(deps.secret_key, secret, secretContext(agent_id)), enrolled_by: code.created_by,
+          password_envelope: encryptSecret(deps.secret_key, password, agentPasswordContext(agent_id)), password_verifier,
         });
         await enrolmentRepository.markUsed(tx, parsed.org_id, code.id, agent_id);
         await eventRepository.insert(tx, { org_id: parsed.org_id, id: newId(), agent_id, branch_id: code.branch_id, kind: 'enrolled', level: 'info', message: `agent enrolled from ${input.hostname}`, detail: meta.ip });

@@ -44,7 +44,7 @@ export interface BranchSyncModule extends ModuleDefinition {
 
 export function createBranchSyncModule(deps: BranchSyncDeps): BranchSyncModule {
   const identity = serverIdentityFrom(deps.secret_key);
-  const api = createBranchSyncService({ audit: deps.audit, branches: deps.branches, identity });
+  const api = createBranchSyncService({ audit: deps.audit, branches: deps.branches, identity, secret_key: deps.secret_key });
   const hub = createHub({
     db: deps.db, listen_url: deps.listen_url, secret_key: deps.secret_key, identity, audit: deps.audit, alerts: deps.alerts, logger: deps.logger,
     options: { ...DEFAULT_HUB_OPTIONS, ...deps.options, instance_id: `${process.pid}-${newId()}` },

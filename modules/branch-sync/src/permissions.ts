@@ -1,14 +1,17 @@
-import { OrgPermissions } from '@chaharsu/access';
+import { definePermissions, grantToRole } from '@chaharsu/access';
 
 /**
- * Who may do what with branch agents. Spec §A2/§E5 gives agents, their connection settings and their
- * commands to the owner, the manager and the support partner: exactly the holders of
- * `org.branches.manage` in modules/access (owner via '*', manager, support). Reading the status is for
- * every member (`org.read`). When the panel's bulk-edit screens give sending commands to more roles,
- * `commandsSend` becomes its own permission (`branch_sync.commands.send`) with a role in modules/access.
+ * Who may do what with branch agents. Spec §A2/§E5: agents, their connection settings, their password and
+ * their commands belong to the owner (holds '*'), the manager and the support partner; every member may see
+ * whether a branch is online (dashboard B1).
  */
 export const BranchSyncPermissions = {
-  read: OrgPermissions.read,
-  agentsManage: OrgPermissions.branchesManage,
-  commandsSend: OrgPermissions.branchesManage,
+  read: 'branch_sync.read',
+  agentsManage: 'branch_sync.agents.manage',
+  commandsSend: 'branch_sync.commands.send',
 } as const;
+
+definePermissions(Object.values(BranchSyncPermissions));
+grantToRole('manager', Object.values(BranchSyncPermissions));
+grantToRole('support', Object.values(BranchSyncPermissions));
+grantToRole('staff', [BranchSyncPermissions.read]);

@@ -155,6 +155,8 @@ export const ServerWelcome = z.object({
   server_time: z.iso.datetime({ offset: true }),
   /** Every command with seq ≤ this is settled on the server: an agent that lost its journal starts after it. */
   settled_through_seq: z.number().int().min(0),
+  /** scrypt verifier of the agent password (stop, uninstall, settings need it at the branch computer). */
+  password_verifier: z.string().max(500).nullable(),
 });
 export const ServerDenied = z.object({ type: z.literal('denied'), code: z.enum(['unknown_agent', 'bad_proof', 'revoked', 'protocol']) });
 export const CommandDelivery = z.object({

@@ -63,7 +63,11 @@ export function accessOf(person: Person, org: OrganisationRow, membership: Membe
   const via = vias[0];
   if (!via) return null;
   const unique = [...new Set(roles)];
-  return { org, membership: membership ?? null, roles: unique, via, permissions: permissionsOfRoles(unique) };
+  // Whoever may act in an organisation may read its basic data (name, settings, their own roles): a person
+  // holding only a module role (seller, warehouse operator) still opens the panel shell.
+  const permissions = permissionsOfRoles(unique);
+  permissions.add(OrgPermissions.read);
+  return { org, membership: membership ?? null, roles: unique, via, permissions };
 }
 
 /** Reads what `accessOf` needs; the caller's transaction must see the organisation (current org, member, partner or admin). */

@@ -159,4 +159,14 @@ grant select, insert, update on branch_sync.mirror_checkpoint to ${APP_ROLE};
 `,
     down: 'drop table branch_sync.mirror_checkpoint; drop table branch_sync.mirror_row;',
   },
+  {
+    name: '20261121T2130_branch_sync_agent_password',
+    up: `
+-- The agent password (spec E5): needed at the branch computer to stop the agent, uninstall it or open its
+-- settings. Generated at enrolment, kept encrypted (shown to owner, manager and support partner, each view
+-- audited); the agent gets only its scrypt verifier.
+alter table branch_sync.agent add column password_envelope text, add column password_verifier text;
+`,
+    down: 'alter table branch_sync.agent drop column password_envelope, drop column password_verifier;',
+  },
 ];

@@ -10,11 +10,13 @@ import { useLocale } from '../../lib/i18n';
 import { formatDate } from '../../lib/format';
 import { fieldErrors, problemMessage, useNotifyError, useNotifySaved } from '../../lib/errors';
 import { useCreateSellerApiKey, useRevokeSellerApiKey, useSellerApiKeys, type SellerScope } from './credit-sales.api';
+import { useSingleFlight } from './common';
 
 function CreateKeyForm({ scope, onClose }: { scope: SellerScope; onClose: () => void }) {
   const { t, locale } = useLocale();
   const [name, setName] = useState('');
   const create = useCreateSellerApiKey(scope);
+  const flight = useSingleFlight();
   const errors = fieldErrors(create.error, t);
   if (create.data) {
     return (
@@ -31,7 +33,7 @@ function CreateKeyForm({ scope, onClose }: { scope: SellerScope; onClose: () => 
     );
   }
   return (
-    <form onSubmit={(e) => { e.preventDefault(); if (name.trim() && !create.isPending) create.mutate(name.trim()); }}>
+    <form onSubmit={(e) => { e.preventDefault(); if (name.trim() && flight.start()) create.mutate(name.trim(), { onSettled: flight.done }); }}>
       <Stack>
         <TextInput label={t('credit_sales.keys.name')} description={t('credit_sales.keys.name_hint')} value={name} onChange={(e) => setName(e.currentTarget.value)} required data-autofocus maxLength={100} error={errors.name} data-testid="cs-key-name" />
         {create.error && <Text c="red" size="sm">{problemMessage(create.error, t, locale)}</Text>}

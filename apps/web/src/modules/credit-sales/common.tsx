@@ -1,5 +1,5 @@
 /** Small pieces the credit-sales screens share: amount input in the person's unit, date range, balance card, badges. */
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import { Badge, Group, Paper, Stack, Text, TextInput } from '@mantine/core';
 import { Money } from '../../lib/money';
 import { useLocale } from '../../lib/i18n';
@@ -7,6 +7,22 @@ import { CalendarDateInput, parseLocalDate } from '../../lib/jalali-input';
 import { usePreferences } from '../../app/preferences';
 import { parseAmountToRial, dayEndIso, dayStartIso } from './amount';
 import type { CreditRequestStatus, SellerDto } from './credit-sales.api';
+
+/**
+ * One submit at a time: a double click fires two events before React re-renders (so `isPending` is
+ * still false for the second); this guard drops the second one. `done()` after the answer arrives.
+ */
+export function useSingleFlight(): { start: () => boolean; done: () => void } {
+  const busy = useRef(false);
+  return useMemo(() => ({
+    start: () => {
+      if (busy.current) return false;
+      busy.current = true;
+      return true;
+    },
+    done: () => { busy.current = false; },
+  }), []);
+}
 
 /** The amount typed in the person's unit; `rial` is what goes to the server (null: not a valid amount). */
 export function useAmountField(text: string): { rial: number | null; unitKey: string } {

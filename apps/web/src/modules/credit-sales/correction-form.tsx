@@ -10,7 +10,7 @@ import { Money } from '../../lib/money';
 import { useLocale } from '../../lib/i18n';
 import { fieldErrors, problemMessage, useNotifySaved } from '../../lib/errors';
 import { useCreateCorrection, type SellerDto } from './credit-sales.api';
-import { AmountInput, useAmountField } from './common';
+import { AmountInput, useAmountField, useSingleFlight } from './common';
 import { newIdempotencyKey } from './amount';
 
 export function CorrectionForm({ seller, onDone }: { seller: SellerDto; onDone: () => void }) {
@@ -21,16 +21,17 @@ export function CorrectionForm({ seller, onDone }: { seller: SellerDto; onDone: 
   const keys = useRef(new Map<string, string>());
   const { rial } = useAmountField(amount);
   const correct = useCreateCorrection(seller.id);
+  const flight = useSingleFlight();
   const notifySaved = useNotifySaved();
   const errors = fieldErrors(correct.error, t);
   const reasonOk = reason.trim().length >= 3;
   const submit = () => {
-    if (rial === null || !reasonOk || correct.isPending) return;
+    if (rial === null || !reasonOk || !flight.start()) return;
     const body = { direction, amount_rial: rial, reason: reason.trim() };
     const content = JSON.stringify(body);
     const idempotency_key = keys.current.get(content) ?? newIdempotencyKey();
     keys.current.set(content, idempotency_key);
-    correct.mutate({ ...body, idempotency_key }, { onSuccess: () => { notifySaved('credit_sales.correction_saved'); onDone(); } });
+    correct.mutate({ ...body, idempotency_key }, { onSuccess: () => { notifySaved('credit_sales.correction_saved'); onDone(); }, onSettled: flight.done });
   };
   return (
     <form onSubmit={(e) => { e.preventDefault(); submit(); }} data-testid="cs-correction-form">

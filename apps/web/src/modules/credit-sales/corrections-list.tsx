@@ -14,6 +14,7 @@ export function CorrectionsList({ seller_id, sellerNames }: { seller_id?: string
   const { t, locale } = useLocale();
   const [pagination, setPagination] = useState<PaginationState>({ pageIndex: 0, pageSize: 25 });
   const corrections = useCorrections({ seller_id, limit: pagination.pageSize, offset: pagination.pageIndex * pagination.pageSize });
+  const withBalance = (corrections.data?.items ?? []).some((c) => c.balance_after_rial !== null);
   const columns = useMemo<ColumnDef<CorrectionDto, unknown>[]>(() => [
     { id: 'created_at', header: () => t('credit_sales.when'), cell: ({ row }) => <Text size="sm" style={{ whiteSpace: 'nowrap' }}>{formatDate(row.original.created_at, locale)}</Text> },
     ...(seller_id ? [] : [{
@@ -28,11 +29,12 @@ export function CorrectionsList({ seller_id, sellerNames }: { seller_id?: string
     },
     { id: 'amount', header: () => t('credit_sales.amount'), cell: ({ row }) => <Text size="sm" style={{ whiteSpace: 'nowrap' }}><Money rial={row.original.amount_rial} /></Text> },
     { id: 'reason', header: () => t('credit_sales.reason'), cell: ({ row }) => <Text size="sm">{row.original.reason}</Text> },
-    {
+    // The balance right after a correction is known only where the server sends it (not in every list).
+    ...(withBalance ? [{
       id: 'balance_after', header: () => t('credit_sales.balance_after'),
-      cell: ({ row }) => <Text size="sm" style={{ whiteSpace: 'nowrap' }}>{row.original.balance_after_rial === null ? '—' : <Money rial={row.original.balance_after_rial} />}</Text>,
-    },
-  ], [t, locale, seller_id, sellerNames]);
+      cell: ({ row }: { row: { original: CorrectionDto } }) => <Text size="sm" style={{ whiteSpace: 'nowrap' }}>{row.original.balance_after_rial === null ? '—' : <Money rial={row.original.balance_after_rial} />}</Text>,
+    }] : []),
+  ], [t, locale, seller_id, sellerNames, withBalance]);
   return (
     <Stack data-testid="cs-corrections">
       {corrections.error && <Text c="red">{problemMessage(corrections.error, t, locale)}</Text>}

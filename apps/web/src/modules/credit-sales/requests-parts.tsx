@@ -9,7 +9,7 @@ import { useLocale } from '../../lib/i18n';
 import { formatDate, formatNumber } from '../../lib/format';
 import { fieldErrors, problemMessage, useNotifySaved } from '../../lib/errors';
 import { receiptUrl, useFileRequest, usePortalRequests, type CreditRequestDto, type CreditRequestStatus, type SellerScope } from './credit-sales.api';
-import { AmountInput, RequestStatusBadge, useAmountField } from './common';
+import { AmountInput, RequestStatusBadge, useAmountField, useSingleFlight } from './common';
 import { MAX_RECEIPT_BYTES, RECEIPT_TYPES, fileToBase64 } from './amount';
 
 function receiptProblem(file: File | null): string | null {
@@ -26,18 +26,21 @@ export function FileRequestForm({ scope, onDone }: { scope: SellerScope; onDone:
   const [reading, setReading] = useState(false);
   const { rial } = useAmountField(amount);
   const file = useFileRequest(scope);
+  const flight = useSingleFlight();
   const notifySaved = useNotifySaved();
   const errors = fieldErrors(file.error, t);
   const receiptError = receiptProblem(receipt);
   const submit = async () => {
-    if (rial === null || receiptError || file.isPending || reading) return;
+    if (rial === null || receiptError || !flight.start()) return;
     setReading(true);
     try {
       const data_base64 = receipt ? await fileToBase64(receipt) : null;
       file.mutate(
         { amount_rial: rial, note: note.trim() || null, receipt: receipt && data_base64 ? { content_type: receipt.type as (typeof RECEIPT_TYPES)[number], data_base64 } : null },
-        { onSuccess: () => { notifySaved('credit_sales.request_filed'); onDone(); } },
+        { onSuccess: () => { notifySaved('credit_sales.request_filed'); onDone(); }, onSettled: flight.done },
       );
+    } catch {
+      flight.done();
     } finally {
       setReading(false);
     }

@@ -16,7 +16,7 @@ import { formatDate } from '../../lib/format';
 import { problemMessage } from '../../lib/errors';
 import { usePermissions } from '../../app/permissions';
 import { receiptUrl, useDecideRequest, useRequestsQueue, type CreditRequestDto, type CreditRequestStatus } from './credit-sales.api';
-import { RequestStatusBadge } from './common';
+import { RequestStatusBadge, useSingleFlight } from './common';
 import { CreditSalesPermission } from './permissions';
 
 type Decision = 'approve' | 'reject';
@@ -25,11 +25,12 @@ function DecisionDialog({ request, decision, onClose }: { request: CreditRequest
   const { t, locale } = useLocale();
   const [note, setNote] = useState('');
   const decide = useDecideRequest();
+  const flight = useSingleFlight();
   const needsReason = decision === 'reject';
   const answer = decide.data;
   const submit = () => {
-    if (decide.isPending || answer || (needsReason && note.trim().length === 0)) return;
-    decide.mutate({ id: request.id, decision, note: note.trim() || null });
+    if (answer || (needsReason && note.trim().length === 0) || !flight.start()) return;
+    decide.mutate({ id: request.id, decision, note: note.trim() || null }, { onSettled: flight.done });
   };
   return (
     <Stack data-testid="cs-decision-dialog" data-decision={decision}>

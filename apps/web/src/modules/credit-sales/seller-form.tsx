@@ -5,6 +5,7 @@ import { useLocale } from '../../lib/i18n';
 import { normaliseIranianMobile } from '../../lib/format';
 import { fieldErrors, problemMessage, useNotifySaved } from '../../lib/errors';
 import { useCreateSeller, useUpdateSeller, type SellerDto, type SellerStatus } from './credit-sales.api';
+import { useSingleFlight } from './common';
 
 export function SellerForm({ seller, onDone }: { seller?: SellerDto; onDone: (saved: SellerDto | null) => void }) {
   const { t, locale } = useLocale();
@@ -15,13 +16,14 @@ export function SellerForm({ seller, onDone }: { seller?: SellerDto; onDone: (sa
   const update = useUpdateSeller();
   const saving = seller ? update : create;
   const notifySaved = useNotifySaved();
+  const flight = useSingleFlight();
   const errors = fieldErrors(saving.error, t);
   const normalised = phone.trim() ? normaliseIranianMobile(phone) : null;
   const phoneInvalid = phone.trim() !== '' && normalised === null;
   const submit = () => {
-    if (!name.trim() || phoneInvalid || saving.isPending) return;
+    if (!name.trim() || phoneInvalid || !flight.start()) return;
     const input = { name: name.trim(), contact_phone: normalised };
-    const done = { onSuccess: (saved: SellerDto) => { notifySaved(); onDone(saved); } };
+    const done = { onSuccess: (saved: SellerDto) => { notifySaved(); onDone(saved); }, onSettled: flight.done };
     if (seller) update.mutate({ id: seller.id, ...input, status }, done);
     else create.mutate(input, done);
   };

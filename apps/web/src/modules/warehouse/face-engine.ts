@@ -49,6 +49,9 @@ export function loadFaceEngine(): Promise<Human> {
   loading ??= (async () => {
     const { Human: HumanClass } = await import('@vladmandic/human');
     const human = new HumanClass(humanConfig());
+    // tfjs's multi-threaded wasm starts workers that importScripts() a blob: URL, which our CSP (script-src 'self')
+    // forbids; one thread is enough for one face at a time. Set before the backend starts (Human's `flags` come later).
+    (human.tf as { env(): { set(flag: string, value: boolean): void } }).env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     await human.load();
     await human.warmup();
     return human;
