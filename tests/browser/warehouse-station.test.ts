@@ -122,9 +122,7 @@ describe('the warehouse station', () => {
     const row = byTestId(page, 'employees-table-row').filter({ hasText: 'رحیم کریمی' });
     await row.waitFor({ timeout: 20_000 });
     await row.locator('[data-testid="employee-enrol"]').click();
-    await page.waitForTimeout(45_000);
-    await screenshot(page, 'warehouse-debug');
-    await page.locator('[data-testid="face-enrol"][data-phase="captured"]').waitFor({ timeout: FACE_TIMEOUT_MS });
+    await eventually(() => byTestId(page, 'face-enrol-save').isEnabled(), (enabled) => enabled, 'ten good frames taken', FACE_TIMEOUT_MS);
     await screenshot(page, 'warehouse-enrol-fa');
     await byTestId(page, 'face-enrol-save').click();
     await row.locator('[data-testid="employee-face"][data-enrolled="true"]').waitFor({ timeout: 30_000 });

@@ -45,6 +45,12 @@ export function openHoloo(identity: AgentIdentityFile, platform: AgentPlatform):
   });
 }
 
+/** Ports the health check expects open: SQL Server's fixed TCP port when configured (a named instance is found through SQL Browser, UDP 1434, which a TCP probe cannot check). */
+function expectedPorts(identity: AgentIdentityFile): Array<{ name: string; host: string; port: number }> {
+  const holoo = identity.holoo;
+  return holoo.kind === 'sql_server' && holoo.port ? [{ name: 'sql_server', host: holoo.server, port: holoo.port }] : [];
+}
+
 export function startAgent(options: AgentOptions): RunningAgent {
   const { identity, platform, log, faults } = options;
   const started_at = Date.now();
@@ -111,7 +117,7 @@ export function startAgent(options: AgentOptions): RunningAgent {
       if (link.ready) {
         const health = await collectHealth({
           holoo, platform, data_dir: options.data_dir, agent_version: AGENT_VERSION, bound_databases: identity.company_databases,
-          ports: [], queue_length: journal.openCount(), last_error: lastError, started_at,
+          ports: expectedPorts(identity), queue_length: journal.openCount(), last_error: lastError, started_at,
         });
         link.send({ type: 'heartbeat', health });
         const entries = log.takeShippable(100);

@@ -121,18 +121,20 @@ export class MirrorScanner {
   /** Returns false when the server stopped answering (the scan resumes from the last acknowledged batch next time). */
   private async scan(database: string, hashes: Hashes, full: boolean): Promise<boolean> {
     const scan_id = randomUUID();
-    for (const entity of ENTITIES) {
+    for (const [entityIndex, entity] of ENTITIES.entries()) {
+      const finalEntity = entityIndex === ENTITIES.length - 1;
       const current = await this.read(database, entity);
       const known = hashes[entity];
       const upserts = full ? current : current.filter((r) => known[r.key] !== r.row_hash);
       const present = new Set(current.map((r) => r.key));
       const deletes = full ? [] : Object.keys(known).filter((k) => !present.has(k));
+      // An unchanged entity sends nothing, except the final one of a full scan (it carries scan_complete).
       if (!full && upserts.length === 0 && deletes.length === 0) continue;
       const batches = Math.max(1, Math.ceil(upserts.length / MIRROR_BATCH_MAX_ROWS));
       for (let i = 0; i < batches; i++) {
         const last = i === batches - 1;
         const chunk = upserts.slice(i * MIRROR_BATCH_MAX_ROWS, (i + 1) * MIRROR_BATCH_MAX_ROWS);
-        const batch: MirrorBatch = { type: 'mirror.batch', batch_id: randomUUID(), scan_id, company_database: database, entity, full, last, upserts: chunk, deletes: last ? deletes : [] };
+        const batch: MirrorBatch = { type: 'mirror.batch', batch_id: randomUUID(), scan_id, company_database: database, entity, full, last, scan_complete: last && finalEntity, upserts: chunk, deletes: last ? deletes : [] };
         if (!(await this.sendAndWait(batch))) return false;
         if (full && i === 0) hashes[entity] = {};
         for (const r of chunk) hashes[entity][r.key] = r.row_hash;

@@ -71,7 +71,6 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: App; ro
     },
     trustProxy: config.TRUST_PROXY,
     bodyLimit: 5 * 1024 * 1024,
-    disableRequestLogging: false,
   }).withTypeProvider<ZodTypeProvider>() as unknown as App;
 
   app.setValidatorCompiler(validatorCompiler);

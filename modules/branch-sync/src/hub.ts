@@ -199,7 +199,7 @@ export function createHub(deps: HubDeps): Hub {
         await inTransaction(db, orgScope(org_id), async (tx) => {
           await mirrorRepository.applyBatch(tx, org_id, session.branch_id, message);
           const bytes = Buffer.byteLength(JSON.stringify(message));
-          await mirrorRepository.touchCheckpoint(tx, org_id, session.branch_id, message.company_database, { rows: message.upserts.length + message.deletes.length, bytes, full_done: message.full && message.last });
+          await mirrorRepository.touchCheckpoint(tx, org_id, session.branch_id, message.company_database, { rows: message.upserts.length + message.deletes.length, bytes, full_done: message.full && message.scan_complete });
         });
         send(session.socket, { type: 'mirror.ack', batch_id: message.batch_id });
         return;

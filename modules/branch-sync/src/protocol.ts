@@ -129,7 +129,10 @@ export const MirrorBatch = z.object({
   company_database: z.string().min(1).max(128),
   entity: MirrorEntity,
   full: z.boolean(),
+  /** The last batch of this entity in this scan. */
   last: z.boolean(),
+  /** The last batch of the whole scan (every entity): a full scan is complete when it is acknowledged. */
+  scan_complete: z.boolean(),
   upserts: z.array(z.object({ key: z.string().min(1).max(50), row_hash: z.string().min(1).max(128), data: JsonValue })).max(MIRROR_BATCH_MAX_ROWS),
   deletes: z.array(z.string().min(1).max(50)).max(100_000),
 });

@@ -40,11 +40,14 @@ export function FaceCheck({ employee, onConfirmed, onCancel }: { employee: Emplo
   onConfirmedRef.current = onConfirmed;
 
   const run = useCallback(async (isStopped: () => boolean, setStream: (s: MediaStream) => void) => {
-    const [human, stream] = await Promise.all([loadFaceEngine(), openCamera()]);
+    // The camera first, so the employee sees themselves while the models load.
+    const stream = await openCamera();
     setStream(stream);
     if (isStopped() || !video.current) return;
     video.current.srcObject = stream;
     await video.current.play();
+    const human = await loadFaceEngine();
+    if (isStopped() || !video.current) return;
     const issued = await requestFaceChallenge(employee.id);
     if (isStopped()) return;
     setChallenge(issued);

@@ -20,6 +20,8 @@ function humanConfig(): Partial<Config> {
     modelBasePath: `${origin}${FACE_ASSETS_MODELS}`,
     wasmPath: `${origin}${FACE_ASSETS_WASM}`,
     debug: false,
+    // Human's warm-up fetches a data: URL, which our CSP (connect-src 'self') forbids; the first frame warms up instead.
+    warmup: 'none',
     cacheSensitivity: 0,
     face: {
       enabled: true,
@@ -44,7 +46,7 @@ function humanConfig(): Partial<Config> {
 
 let loading: Promise<Human> | null = null;
 
-/** The one Human instance of the page, models loaded and warmed up. */
+/** The one Human instance of the page, models loaded. */
 export function loadFaceEngine(): Promise<Human> {
   loading ??= (async () => {
     const { Human: HumanClass } = await import('@vladmandic/human');
@@ -53,7 +55,6 @@ export function loadFaceEngine(): Promise<Human> {
     // forbids; one thread is enough for one face at a time. Set before the backend starts (Human's `flags` come later).
     (human.tf as { env(): { set(flag: string, value: boolean): void } }).env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     await human.load();
-    await human.warmup();
     return human;
   })().catch((error: unknown) => {
     loading = null; // let a later attempt retry (e.g. the server was restarting)

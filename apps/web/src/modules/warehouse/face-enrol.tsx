@@ -33,11 +33,14 @@ export function FaceEnrol({ employee, onDone, onCancel }: { employee: EmployeeDt
     let stopped = false;
     let stream: MediaStream | null = null;
     const run = async () => {
-      const [human, opened] = await Promise.all([loadFaceEngine(), openCamera()]);
+      // The camera first, so the person sees themselves while the models load.
+      const opened = await openCamera();
       stream = opened;
-      if (stopped || !video.current) return;
+      if (stopped || !video.current) return stopCamera(opened);
       video.current.srcObject = opened;
       await video.current.play();
+      const human = await loadFaceEngine();
+      if (stopped || !video.current) return;
       setPhase('capturing');
       let lastAt = 0;
       while (!stopped && frames.current.length < ENROL_TARGET_FRAMES) {
