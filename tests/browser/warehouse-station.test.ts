@@ -173,6 +173,12 @@ describe('the warehouse station', () => {
     await byTestId(page, 'language-uz').click();
     await eventually(() => page.evaluate<string>('document.documentElement.lang'), (lang) => lang === 'uz', 'the page in Uzbek');
     await screenshot(page, 'warehouse-station-uz');
+    for (const screen of ['history', 'employees', 'backups'] as const) {
+      await page.goto(`${product.base_url}/warehouse/${screen}`);
+      await byTestId(page, `warehouse-${screen}-screen`).waitFor({ timeout: 20_000 });
+      await page.waitForTimeout(1500); // rows and names arrive
+      await screenshot(page, `warehouse-${screen}-uz`);
+    }
   }, 420_000);
 
   it('refuses a movement without a face confirmation, on the server', async () => {

@@ -1,5 +1,5 @@
 /** The signed-in person: /api/me, preferences, sessions, Telegram, sign-in and sign-out. */
-import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queryOptions, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { Locale } from '@chaharsu/i18n/messages';
 import { api, isProblem, rememberCsrfToken } from '../../lib/api';
 import type { MoneyUnit } from '../../lib/format';
@@ -91,12 +91,21 @@ export function useRequestOtp() {
   });
 }
 
+/**
+ * Forgets everything cached for the previous person except the `me` query itself: components observing
+ * it (preferences, the router) stay subscribed to the same query, so the new person's saved theme, font
+ * and language apply at once. (`client.clear()` would detach them until the next refetch.)
+ */
+function forgetPreviousPerson(client: QueryClient): void {
+  client.removeQueries({ predicate: (query) => query.queryKey[0] !== meKey[0] });
+}
+
 /** Signing in replaces everything cached for the previous person. */
 function useSignedIn() {
   const client = useQueryClient();
   return (me: Me) => {
     rememberCsrfToken(me.csrf_token);
-    client.clear();
+    forgetPreviousPerson(client);
     client.setQueryData(meKey, me);
   };
 }
@@ -123,7 +132,7 @@ export function useSignOut() {
     mutationFn: () => api.post<void>('/api/auth/sign-out'),
     onSettled: () => {
       rememberCsrfToken(null);
-      client.clear();
+      forgetPreviousPerson(client);
       client.setQueryData(meKey, null);
     },
   });

@@ -33,10 +33,10 @@ export function ProductName({ id, fallback }: { id: string; fallback?: string })
   const product = useProduct(fallback ? null : id);
   const name = fallback ?? product.data?.name;
   return (
-    <Text size="sm" span>
-      {name ?? '…'}
-      {product.data?.code && <Text span c="dimmed" size="xs" dir="ltr"> {`\u2066${product.data.code}\u2069`}</Text>}
-    </Text>
+    <div>
+      <Text size="sm" dir="auto">{name ?? '…'}</Text>
+      {product.data?.code && <Text c="dimmed" size="xs" style={{ whiteSpace: 'nowrap' }}>{`\u2066${product.data.code}\u2069`}</Text>}
+    </div>
   );
 }
 

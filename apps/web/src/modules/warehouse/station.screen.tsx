@@ -28,7 +28,8 @@ import { WarehousePermission } from './permissions';
 
 type MoveType = 'in' | 'out';
 interface Pending { key: string; code: string; found: LookupResult; quantity: string }
-interface Message { tone: 'ok' | 'error' | 'info'; text: string }
+/** Kept as a key and raw values (or the error), so the message follows a change of language. */
+interface Message { tone: 'ok' | 'error' | 'info'; key?: string; params?: Record<string, string>; quantities?: Record<string, number>; error?: unknown }
 
 const STORE = { warehouse: 'chaharsu.station.warehouse', employee: 'chaharsu.station.employee', type: 'chaharsu.station.type' };
 /** A token this close to expiry is not used: the save could arrive after it. */
@@ -96,10 +97,15 @@ export default function StationScreen() {
   useEffect(() => store(STORE.employee, employeeId), [employeeId]);
   useEffect(() => store(STORE.type, moveType), [moveType]);
 
-  const say = useCallback((tone: Message['tone'], text: string, sound?: Tone) => {
-    setMessage({ tone, text });
+  const say = useCallback((message: Message, sound?: Tone) => {
+    setMessage(message);
     if (sound) beep(sound);
   }, []);
+  const messageText = (m: Message): string => {
+    if (m.error !== undefined) return problemMessage(m.error, t, locale);
+    const quantities = Object.fromEntries(Object.entries(m.quantities ?? {}).map(([k, v]) => [k, formatQuantity(v, locale)]));
+    return t(m.key ?? 'errors.generic', { ...m.params, ...quantities });
+  };
 
   const focusInput = useCallback(() => {
     const target = pendingRef.current ? quantityField.current : scanField.current;
@@ -137,15 +143,14 @@ export default function StationScreen() {
       } else {
         setPending({ key: newKey(), code, found, quantity: '1' });
       }
-      say('ok', t('warehouse.found', { name: found.variant ? `${found.product.name} — ${found.variant.name}` : found.product.name }), 'ok');
+      say({ tone: 'ok', key: 'warehouse.found', params: { name: found.variant ? `${found.product.name} — ${found.variant.name}` : found.product.name } }, 'ok');
     } catch (error) {
       if (seq !== lookupSeq.current) return;
-      const text = isProblem(error, 'catalog.code_not_found') ? t('warehouse.unknown_code', { code: `\u2066${code}\u2069` }) : problemMessage(error, t, locale);
-      say('error', text, 'error');
+      say(isProblem(error, 'catalog.code_not_found') ? { tone: 'error', key: 'warehouse.unknown_code', params: { code: `\u2066${code}\u2069` } } : { tone: 'error', error }, 'error');
     } finally {
       if (seq === lookupSeq.current) setLooking(false);
     }
-  }, [locale, say, t]);
+  }, [say]);
 
   const save = useCallback((token: string) => {
     const current = pendingRef.current;
@@ -157,30 +162,30 @@ export default function StationScreen() {
         onSuccess: (result) => {
           const movement = result.movements[0];
           setPending(null);
-          say('ok', t(moveType === 'in' ? 'warehouse.saved_in' : 'warehouse.saved_out', {
-            quantity: formatQuantity(quantity, locale),
-            unit: current.found.product.unit,
-            name: current.found.product.name,
-            after: movement ? formatQuantity(movement.quantity_after, locale) : '',
-          }), 'saved');
+          say({
+            tone: 'ok',
+            key: moveType === 'in' ? 'warehouse.saved_in' : 'warehouse.saved_out',
+            params: { unit: current.found.product.unit, name: current.found.product.name },
+            quantities: { quantity, after: movement?.quantity_after ?? 0 },
+          }, 'saved');
         },
         onError: (error) => {
           if (isProblem(error) && /^warehouse\.face_confirmation_/.test(error.code)) setConfirmation(null);
-          say('error', problemMessage(error, t, locale), 'error');
+          say({ tone: 'error', error }, 'error');
         },
       },
     );
-  }, [employeeId, locale, moveType, record, say, t, warehouseId]);
+  }, [employeeId, moveType, record, say, warehouseId]);
 
   const submit = useCallback(() => {
     if (!pendingRef.current || record.isPending) return;
-    if (!warehouseId) return say('error', t('warehouse.choose_warehouse'), 'error');
-    if (!employee) return say('error', t('warehouse.choose_employee'), 'error');
-    if (!employee.face_enrolled) return say('error', t('errors.warehouse.face_not_enrolled'), 'error');
-    if (parseQuantity(pendingRef.current.quantity) === null) return say('error', t('warehouse.quantity_invalid'), 'error');
+    if (!warehouseId) return say({ tone: 'error', key: 'warehouse.choose_warehouse' }, 'error');
+    if (!employee) return say({ tone: 'error', key: 'warehouse.choose_employee' }, 'error');
+    if (!employee.face_enrolled) return say({ tone: 'error', key: 'errors.warehouse.face_not_enrolled' }, 'error');
+    if (parseQuantity(pendingRef.current.quantity) === null) return say({ tone: 'error', key: 'warehouse.quantity_invalid' }, 'error');
     if (tokenValid(confirmation, employee.id)) return save(confirmation.confirmation_token);
     setFaceOpen(true);
-  }, [confirmation, employee, record.isPending, save, say, t, warehouseId]);
+  }, [confirmation, employee, record.isPending, save, say, warehouseId]);
 
   const onFaceConfirmed = useCallback((result: FaceConfirmResult) => {
     setConfirmation(result);
@@ -286,7 +291,7 @@ export default function StationScreen() {
                 role="status"
                 aria-live="assertive"
               >
-                <Text fw={600} size="lg">{message.text}</Text>
+                <Text fw={600} size="lg">{messageText(message)}</Text>
               </Alert>
             )}
             {pending && (
@@ -294,7 +299,7 @@ export default function StationScreen() {
                 <Stack gap="sm">
                   <Group justify="space-between" align="flex-start" wrap="nowrap">
                     <div>
-                      <Title order={3} data-testid="station-product-name">{pending.found.product.name}{pending.found.variant ? ` — ${pending.found.variant.name}` : ''}</Title>
+                      <Title order={3} dir="auto" data-testid="station-product-name">{pending.found.product.name}{pending.found.variant ? ` — ${pending.found.variant.name}` : ''}</Title>
                       <Text c="dimmed" size="sm" dir="ltr" ta="start">{`\u2066${pending.found.variant?.sku ?? pending.found.product.code}\u2069 · \u2066${pending.code}\u2069`}</Text>
                     </div>
                     <Badge size="lg" variant="light" color={stockHere !== null && stockHere <= 0 ? 'red' : 'gray'} data-testid="station-stock">
@@ -338,7 +343,7 @@ export default function StationScreen() {
             )}
             {faceOpen && employee && (
               <Paper withBorder p="md" radius="md">
-                <FaceCheck employee={employee} onConfirmed={onFaceConfirmed} onCancel={() => { setFaceOpen(false); say('info', t('warehouse.face_cancelled')); }} />
+                <FaceCheck employee={employee} onConfirmed={onFaceConfirmed} onCancel={() => { setFaceOpen(false); say({ tone: 'info', key: 'warehouse.face_cancelled' }); }} />
               </Paper>
             )}
           </Stack>
@@ -385,9 +390,9 @@ export default function StationScreen() {
                   {(recent.data?.items ?? []).map((m) => (
                     <Table.Tr key={m.id} data-testid="station-movement-row" data-row-id={m.id} data-type={m.type}>
                       <Table.Td><Text size="xs" c="dimmed">{formatDate(m.created_at, locale, 'time')}</Text></Table.Td>
-                      <Table.Td><MovementTypeBadge type={m.type} /></Table.Td>
+                      <Table.Td style={{ whiteSpace: 'nowrap' }}><MovementTypeBadge type={m.type} /></Table.Td>
                       <Table.Td><ProductName id={m.product_id} /></Table.Td>
-                      <Table.Td><Text size="sm" fw={600}>{formatQuantity(m.quantity_delta, locale, true)}</Text></Table.Td>
+                      <Table.Td style={{ whiteSpace: 'nowrap' }}><Text size="sm" fw={600}>{formatQuantity(m.quantity_delta, locale, true)}</Text></Table.Td>
                       <Table.Td><Text size="xs">{m.employee_name ?? ''}</Text></Table.Td>
                     </Table.Tr>
                   ))}
