@@ -50,7 +50,7 @@ export default function LeadsScreen() {
                 <Table.Td><a href={`tel:${lead.phone}`} dir="ltr">{formatPhone(lead.phone, locale)}</a></Table.Td>
                 <Table.Td>{lead.business}</Table.Td>
                 <Table.Td>{lead.city}</Table.Td>
-                <Table.Td><Badge variant="light">{t(`leads.want_${lead.want}`)}</Badge></Table.Td>
+                <Table.Td><Badge variant="light" tt="none" maw="none">{t(`leads.want_${lead.want}`)}</Badge></Table.Td>
                 <Table.Td><Text size="sm" lineClamp={3}>{lead.note}</Text></Table.Td>
                 <Table.Td>
                   <Select
