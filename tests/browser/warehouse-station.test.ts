@@ -168,6 +168,15 @@ describe('the warehouse station', () => {
     await byTestId(page, 'station-confirm').click();
     await eventually(async () => (await apiCall<{ items: Array<{ quantity: number }> }>(page, 'GET', `/api/inventory/stock?item_id=${created.body.id}`)).body.items[0]?.quantity, (q) => q === 5, 'stock after the issue');
 
+    // QR labels of the product (HTML/CSS print view): Persian name with Latin and digits in one run.
+    await page.goto(`${product.base_url}/warehouse/labels`);
+    await byTestId(page, 'labels-product').fill('WHT');
+    await page.getByRole('option', { name: /روغن آفتابگردان/ }).click();
+    await byTestId(page, 'label').first().locator('img').waitFor({ timeout: 20_000 });
+    await screenshot(page, 'warehouse-labels-fa');
+    await page.goto(`${product.base_url}/warehouse/station`);
+    await byTestId(page, 'warehouse-station-screen').waitFor({ timeout: 20_000 });
+
     // Uzbek (the warehouse's language).
     await byTestId(page, 'language-menu').first().click();
     await byTestId(page, 'language-uz').click();

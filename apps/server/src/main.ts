@@ -17,7 +17,8 @@ async function main(): Promise<void> {
     throw error;
   }
   const server = await startServer(config, { logger });
-  const shown = server.url.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+  const port = new URL(server.url).port;
+  const shown = config.HOST === '0.0.0.0' || config.HOST === '::' || config.HOST === '127.0.0.1' ? `http://localhost:${port}` : server.url;
   logger.info({ url: shown, database: server.urls.embedded ? `embedded PostgreSQL, data in ${config.DATA_DIR}` : 'external PostgreSQL (DATABASE_URL)' }, `Chaharsu is running: open ${shown}`);
   if (server.seeded) for (const line of server.seeded) logger.info(line);
   let closing = false;

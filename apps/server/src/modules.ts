@@ -20,6 +20,7 @@ import { createCatalogModule } from '@chaharsu/catalog';
 import { createInventoryModule } from '@chaharsu/inventory';
 import { createNotifyModule } from '@chaharsu/notify';
 import { createBranchSyncModule } from '@chaharsu/branch-sync';
+import { seedBranchSyncDemo } from '@chaharsu/branch-sync/testing';
 import { createContentModule } from '@chaharsu/content';
 import { createJobs, type Jobs } from '@chaharsu/jobs';
 import { createWarehouseModule } from '@chaharsu/warehouse';
@@ -110,6 +111,7 @@ export function composeModules(deps: { db: Db; config: Config; logger: Logger; l
     // A person with the seller role in each organisation, linked to its first demo seller (the seller portal).
     (world, tools) => seedCreditSalesDemo(creditSales.api, world, tools, async (person, ctx) => (await orgs.api.members.addMember(ctx, { ...person, roles: ['seller'], branch_ids: [] })).user_id),
     stockDemoStep(catalog.api, inventory.api),
+    (world, tools) => seedBranchSyncDemo({ api: branchSync.api, audit: audit.api, secret_key: loadSecretKey(config), logger }, world, tools),
   ];
 
   const auth: AuthPorts = {

@@ -98,6 +98,36 @@ export function retryDelayMs(attempt: number, options: Pick<HubOptions, 'retry_b
   return Math.round(exponential * (0.5 + random() / 2));
 }
 
+/**
+ * Exchanges a one-time enrolment code for a new agent of its branch inside `tx` (the caller scopes it to
+ * the code's organisation): the code is used up, an earlier agent of the branch is revoked, the secret and
+ * the agent password are stored encrypted. Null when the code is unknown, used or expired.
+ */
+export async function enrolInTransaction(
+  tx: Tx, deps: { secret_key: Buffer; audit: AuditApi; logger: Logger }, input: EnrolRequest, meta: { ip: string | null },
+): Promise<{ org_id: string; branch_id: string; agent_id: string; secret: string } | null> {
+  const parsed = parseEnrolmentCode(input.code);
+  if (!parsed) return null;
+  // scrypt before the code's row lock is taken: the lock is held only for the writes.
+  const secret = randomBytes(32).toString('base64url');
+  const agent_id = newId();
+  const password = generateAgentPassword();
+  const password_verifier = await hashPassword(password);
+  const code = await enrolmentRepository.takeUsable(tx, parsed.org_id, enrolmentCodeHash(parsed.code));
+  if (!code) return null;
+  const replaced = await agentRepository.revokeBranch(tx, parsed.org_id, code.branch_id);
+  await agentRepository.insert(tx, {
+    org_id: parsed.org_id, id: agent_id, branch_id: code.branch_id, hostname: input.hostname, agent_version: input.agent_version,
+    secret_envelope: encryptSecret(deps.secret_key, secret, secretContext(agent_id)), enrolled_by: code.created_by,
+    password_envelope: encryptSecret(deps.secret_key, password, agentPasswordContext(agent_id)), password_verifier,
+  });
+  await enrolmentRepository.markUsed(tx, parsed.org_id, code.id, agent_id);
+  await eventRepository.insert(tx, { org_id: parsed.org_id, id: newId(), agent_id, branch_id: code.branch_id, kind: 'enrolled', level: 'info', message: `agent enrolled from ${input.hostname}`, detail: meta.ip });
+  const ctx: Ctx = { ...systemContext(deps.logger, 'branch_sync.enrol', parsed.org_id), db: tx };
+  await deps.audit.record(ctx, { action: 'branch_sync.agent.enrol', entity_type: 'branch_sync.agent', entity_id: agent_id, after: { branch_id: code.branch_id, hostname: input.hostname, replaced: replaced.map((r) => r.id), ip: meta.ip } });
+  return { org_id: parsed.org_id, branch_id: code.branch_id, agent_id, secret };
+}
+
 export interface Hub {
   enrol(input: EnrolRequest, meta: { ip: string | null }): Promise<EnrolResponse>;
   accept(socket: WebSocket, meta: { remote_address: string | null }): void;
@@ -351,28 +381,10 @@ export function createHub(deps: HubDeps): Hub {
     async enrol(input, meta) {
       const parsed = parseEnrolmentCode(input.code);
       if (!parsed) throw new AppError('branch_sync.enrolment_code_invalid');
-      const secret = randomBytes(32).toString('base64url');
-      const agent_id = newId();
-      const password = generateAgentPassword();
-      const password_verifier = await hashPassword(password);
-      const result = await inTransaction(db, orgScope(parsed.org_id), async (tx) => {
-        const code = await enrolmentRepository.takeUsable(tx, parsed.org_id, enrolmentCodeHash(parsed.code));
-        if (!code) return null;
-        const replaced = await agentRepository.revokeBranch(tx, parsed.org_id, code.branch_id);
-        await agentRepository.insert(tx, {
-          org_id: parsed.org_id, id: agent_id, branch_id: code.branch_id, hostname: input.hostname, agent_version: input.agent_version,
-          secret_envelope: encryptSecret(deps.secret_key, secret, secretContext(agent_id)), enrolled_by: code.created_by,
-          password_envelope: encryptSecret(deps.secret_key, password, agentPasswordContext(agent_id)), password_verifier,
-        });
-        await enrolmentRepository.markUsed(tx, parsed.org_id, code.id, agent_id);
-        await eventRepository.insert(tx, { org_id: parsed.org_id, id: newId(), agent_id, branch_id: code.branch_id, kind: 'enrolled', level: 'info', message: `agent enrolled from ${input.hostname}`, detail: meta.ip });
-        const ctx = systemCtx(tx, parsed.org_id, 'branch_sync.enrol');
-        await deps.audit.record(ctx, { action: 'branch_sync.agent.enrol', entity_type: 'branch_sync.agent', entity_id: agent_id, after: { branch_id: code.branch_id, hostname: input.hostname, replaced: replaced.map((r) => r.id), ip: meta.ip } });
-        return { branch_id: code.branch_id };
-      });
+      const result = await inTransaction(db, orgScope(parsed.org_id), (tx) => enrolInTransaction(tx, { secret_key: deps.secret_key, audit: deps.audit, logger }, input, meta));
       if (!result) throw new AppError('branch_sync.enrolment_code_invalid');
       return {
-        org_id: parsed.org_id, branch_id: result.branch_id, agent_id, secret,
+        org_id: result.org_id, branch_id: result.branch_id, agent_id: result.agent_id, secret: result.secret,
         server_public_key: deps.identity.public_key, server_fingerprint: deps.identity.fingerprint, heartbeat_interval_ms: options.heartbeat_interval_ms,
       };
     },

@@ -138,7 +138,30 @@ export const MirrorBatch = z.object({
 });
 export type MirrorBatch = z.infer<typeof MirrorBatch>;
 
-export const AgentMessage = z.discriminatedUnion('type', [AgentHello, AgentAuth, AgentHeartbeat, CommandReceived, CommandResult, CommandTrouble, AgentLog, MirrorBatch]);
+// ---- self-update (spec E8) ----
+
+/**
+ * The text a release signing key signs: the version, the artifact's sha256 and its size. The private key
+ * stays off the server (`npm run cli -- branch-sync:sign-release`); the agent pins the public key, so a
+ * compromised server can offer only releases that were really signed, and never relabel one as another version.
+ */
+export function releaseSignedText(input: { version: string; sha256: string; size_bytes: number }): string {
+  return `chaharsu-agent-release/v1\n${input.version}\n${input.sha256}\n${input.size_bytes}`;
+}
+export const ReleaseVersion = z.string().regex(/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/, 'semantic version').max(50);
+/**
+ * Sent by the agent only after it received an `update.offer`, so an older server never sees it.
+ * `installed`: the new version is up and connected; `rolled_back`: it did not come up and the previous one runs again.
+ */
+export const UpdateReport = z.object({
+  type: z.literal('update.report'),
+  version: ReleaseVersion,
+  outcome: z.enum(['downloaded', 'waiting_confirmation', 'installed', 'rejected', 'rolled_back']),
+  detail: z.string().max(2000).nullable(),
+});
+export type UpdateReport = z.infer<typeof UpdateReport>;
+
+export const AgentMessage = z.discriminatedUnion('type', [AgentHello, AgentAuth, AgentHeartbeat, CommandReceived, CommandResult, CommandTrouble, AgentLog, MirrorBatch, UpdateReport]);
 export type AgentMessage = z.infer<typeof AgentMessage>;
 export type CommandResultMessage = z.infer<typeof CommandResult>;
 
@@ -180,5 +203,34 @@ export const MirrorAck = z.object({ type: z.literal('mirror.ack'), batch_id: Id 
 /** The panel asked for a full resync of the mirror (null: every bound company database). */
 export const MirrorResync = z.object({ type: z.literal('mirror.resync'), company_database: z.string().max(128).nullable() });
 
-export const ServerMessage = z.discriminatedUnion('type', [ServerChallenge, ServerWelcome, ServerDenied, CommandDelivery, ResultAck, MirrorAck, MirrorResync]);
+/** A new agent version for this agent; the agent downloads `download_path` over HTTPS, authenticated as itself. */
+export const UpdateOffer = z.object({
+  type: z.literal('update.offer'),
+  version: ReleaseVersion,
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  size_bytes: z.number().int().min(1).max(500 * 1024 * 1024),
+  /** Ed25519 over releaseSignedText(...) by the release signing key, base64. */
+  signature: z.string().min(40).max(200),
+  download_path: z.string().startsWith('/api/branch-sync/').max(500),
+  /** The panel's "install without confirmation" setting; false: the agent waits for someone at the branch. */
+  install_without_confirmation: z.boolean(),
+});
+export type UpdateOffer = z.infer<typeof UpdateOffer>;
+
+export const ServerMessage = z.discriminatedUnion('type', [ServerChallenge, ServerWelcome, ServerDenied, CommandDelivery, ResultAck, MirrorAck, MirrorResync, UpdateOffer]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
+
+/**
+ * How an agent reads a frame: a message of a type it does not know (sent by a newer server) is ignored,
+ * not treated as a broken connection, so the server can add messages without breaking older agents.
+ */
+export function readServerFrame(raw: string): { kind: 'message'; message: ServerMessage } | { kind: 'unknown_type'; type: string } | { kind: 'invalid'; error: unknown } {
+  let json: unknown;
+  try { json = JSON.parse(raw); } catch (error) { return { kind: 'invalid', error }; }
+  const parsed = ServerMessage.safeParse(json);
+  if (parsed.success) return { kind: 'message', message: parsed.data };
+  const type = typeof json === 'object' && json !== null ? (json as { type?: unknown }).type : undefined;
+  if (typeof type === 'string' && !KNOWN_SERVER_TYPES.has(type)) return { kind: 'unknown_type', type };
+  return { kind: 'invalid', error: parsed.error };
+}
+const KNOWN_SERVER_TYPES = new Set<string>(ServerMessage.options.map((option) => option.shape.type.value));

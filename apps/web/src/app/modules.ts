@@ -7,7 +7,9 @@ import { platformModule } from '../modules/platform/platform.module';
 import { contentModule } from '../modules/content/content.module';
 import { creditSalesModule } from '../modules/credit-sales/credit-sales.module';
 import { warehouseModule } from '../modules/warehouse/warehouse.module';
+import { catalogModule } from '../modules/catalog/catalog.module';
+import { inventoryModule } from '../modules/inventory/inventory.module';
 
-export const modules: ModuleRegistration[] = [identityModule, orgsModule, auditModule, platformModule, contentModule, creditSalesModule, warehouseModule];
+export const modules: ModuleRegistration[] = [identityModule, orgsModule, auditModule, platformModule, contentModule, creditSalesModule, warehouseModule, catalogModule, inventoryModule];
 
 export const allPages: PageDefinition[] = modules.flatMap((m) => m.pages);

@@ -37,3 +37,10 @@ describe('category tree', () => {
     expect(categoryOptions(items, 'b').map((o) => o.value)).toEqual(['a']);
   });
 });
+
+describe('import report', () => {
+  it('counts the rows without errors once per row', async () => {
+    const { validRowCount } = await import('./import-file');
+    expect(validRowCount({ total_rows: 5, errors: [{ row: 2, column: 'A', code: 'x' }, { row: 2, column: 'B', code: 'y' }, { row: 4, column: null, code: 'z' }] })).toBe(3);
+  });
+});

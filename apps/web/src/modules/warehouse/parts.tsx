@@ -25,7 +25,7 @@ const TYPE_COLOURS: Record<MovementType, string> = {
 
 export function MovementTypeBadge({ type }: { type: MovementType }) {
   const { t } = useLocale();
-  return <Badge color={TYPE_COLOURS[type]} variant="light" data-type={type}>{t(`warehouse.type.${type}`)}</Badge>;
+  return <Badge color={TYPE_COLOURS[type]} variant="light" data-type={type} maw="none" style={{ overflow: 'visible', flexShrink: 0 }}>{t(`warehouse.type.${type}`)}</Badge>;
 }
 
 /** A product's name by id (cached per product; the history rows carry ids only). */
@@ -34,7 +34,7 @@ export function ProductName({ id, fallback }: { id: string; fallback?: string })
   const name = fallback ?? product.data?.name;
   return (
     <div>
-      <Text size="sm" dir="auto">{name ?? '…'}</Text>
+      <Text size="sm"><bdi>{name ?? '…'}</bdi></Text>
       {product.data?.code && <Text c="dimmed" size="xs" style={{ whiteSpace: 'nowrap' }}>{`\u2066${product.data.code}\u2069`}</Text>}
     </div>
   );

@@ -51,6 +51,11 @@ function store(key: string, value: string | null): void {
   }
 }
 
+/** Names inside a sentence of the other direction (a Persian product name in an Uzbek message) keep their own order. */
+function isolate(text: string): string {
+  return `\u2068${text}\u2069`;
+}
+
 function tokenValid(confirmation: FaceConfirmResult | null, employee_id: string | null): confirmation is FaceConfirmResult {
   return Boolean(confirmation && confirmation.employee_id === employee_id && Date.parse(confirmation.expires_at) - Date.now() > TOKEN_MARGIN_MS);
 }
@@ -143,7 +148,7 @@ export default function StationScreen() {
       } else {
         setPending({ key: newKey(), code, found, quantity: '1' });
       }
-      say({ tone: 'ok', key: 'warehouse.found', params: { name: found.variant ? `${found.product.name} — ${found.variant.name}` : found.product.name } }, 'ok');
+      say({ tone: 'ok', key: 'warehouse.found', params: { name: isolate(found.variant ? `${found.product.name} — ${found.variant.name}` : found.product.name) } }, 'ok');
     } catch (error) {
       if (seq !== lookupSeq.current) return;
       say(isProblem(error, 'catalog.code_not_found') ? { tone: 'error', key: 'warehouse.unknown_code', params: { code: `\u2066${code}\u2069` } } : { tone: 'error', error }, 'error');
@@ -165,7 +170,7 @@ export default function StationScreen() {
           say({
             tone: 'ok',
             key: moveType === 'in' ? 'warehouse.saved_in' : 'warehouse.saved_out',
-            params: { unit: current.found.product.unit, name: current.found.product.name },
+            params: { unit: isolate(current.found.product.unit), name: isolate(current.found.product.name) },
             quantities: { quantity, after: movement?.quantity_after ?? 0 },
           }, 'saved');
         },
@@ -299,7 +304,7 @@ export default function StationScreen() {
                 <Stack gap="sm">
                   <Group justify="space-between" align="flex-start" wrap="nowrap">
                     <div>
-                      <Title order={3} dir="auto" data-testid="station-product-name">{pending.found.product.name}{pending.found.variant ? ` — ${pending.found.variant.name}` : ''}</Title>
+                      <Title order={3} data-testid="station-product-name"><bdi>{pending.found.product.name}{pending.found.variant ? ` — ${pending.found.variant.name}` : ''}</bdi></Title>
                       <Text c="dimmed" size="sm" dir="ltr" ta="start">{`\u2066${pending.found.variant?.sku ?? pending.found.product.code}\u2069 · \u2066${pending.code}\u2069`}</Text>
                     </div>
                     <Badge size="lg" variant="light" color={stockHere !== null && stockHere <= 0 ? 'red' : 'gray'} data-testid="station-stock">
