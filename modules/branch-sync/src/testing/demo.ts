@@ -89,8 +89,8 @@ export async function seedDemoAgent(
 
 /** What the demo-seed step needs of the demo world (structural: apps/server's DemoWorld fits). */
 export interface BranchSyncDemoWorld {
-  demo: { org_id: string; branches: Array<{ id: string; code: string }> };
-  demo2: { org_id: string; branches: Array<{ id: string; code: string }> };
+  demo: { org_id: string; branches: Array<{ id: string }> };
+  demo2: { org_id: string; branches: Array<{ id: string }> };
   people: { demo_owner: { id: string }; demo2_owner: { id: string } };
 }
 export interface BranchSyncDemoTools<U> {

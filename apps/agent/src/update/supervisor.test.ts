@@ -1,0 +1,96 @@
+import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, test } from 'vitest';
+import { linuxPlatform } from '../platform.js';
+import { linuxInstaller } from './installer.js';
+import { EXIT_SWITCH_VERSION, healthyFile, pendingFile, readOutcome, supervise, trialVersion, type RunningVersion, type SupervisorOptions } from './supervisor.js';
+
+/** A stand-in agent version: marks itself healthy like the real agent does after connecting, then stays up. */
+const healthyVersion = (version: string, data_dir: string): Buffer => Buffer.from(
+  `#!/bin/sh\nmkdir -p '${data_dir}/update'\nprintf '{"version":"${version}","pid":%s}' $$ > '${data_dir}/update/healthy.json.tmp'\nmv '${data_dir}/update/healthy.json.tmp' '${data_dir}/update/healthy.json'\nexec sleep 30\n`);
+/** A broken version: exits at once. */
+const crashingVersion = Buffer.from('#!/bin/sh\necho "cannot start" >&2\nexit 3\n');
+/** A version that runs but never connects. */
+const silentVersion = Buffer.from('#!/bin/sh\nexec sleep 30\n');
+
+const dirs: string[] = [];
+const children: RunningVersion[] = [];
+afterEach(() => {
+  for (const running of children.splice(0)) running.child.kill('SIGKILL');
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function setup(health_timeout_ms = 5_000) {
+  const root = mkdtempSync(path.join(tmpdir(), 'agent-install-'));
+  dirs.push(root);
+  const data_dir = path.join(root, 'data');
+  const installer = linuxInstaller(root);
+  const lines: string[] = [];
+  const options: SupervisorOptions = {
+    installer, platform: linuxPlatform(), data_dir, args: [], health_timeout_ms, restart_delay_ms: 50, log: (line) => lines.push(line),
+  };
+  installer.stage('1.0.0', healthyVersion('1.0.0', data_dir));
+  installer.activate('1.0.0');
+  return { root, data_dir, installer, options, lines };
+}
+
+describe('switching agent versions on Linux', () => {
+  test('stage puts the new version beside the current one; the switch is one atomic symlink change', () => {
+    const { root, installer, data_dir } = setup();
+    installer.stage('1.1.0', healthyVersion('1.1.0', data_dir));
+    expect(installer.currentVersion()).toBe('1.0.0');
+    installer.activate('1.1.0');
+    expect(readlinkSync(path.join(root, 'current'))).toBe(path.join('versions', '1.1.0'));
+    expect(installer.previousVersion()).toBe('1.0.0');
+    expect(() => installer.stage('../evil', Buffer.from('x'))).toThrow();
+    expect(() => installer.activate('9.9.9')).toThrow(/not staged/);
+  });
+
+  test('a new version that comes up healthy stays; the version before it is kept for a rollback', async () => {
+    const { installer, options, data_dir } = setup();
+    installer.stage('1.1.0', healthyVersion('1.1.0', data_dir));
+    const { running, outcome } = await trialVersion(options, '1.1.0');
+    children.push(running);
+    expect(outcome).toEqual({ version: '1.1.0', outcome: 'installed', detail: null });
+    expect(installer.currentVersion()).toBe('1.1.0');
+    expect(readOutcome(data_dir)).toEqual(outcome);
+  });
+
+  test('a new version that exits at once is rolled back and the old version runs again', async () => {
+    const { installer, options, data_dir } = setup();
+    installer.stage('2.0.0', crashingVersion);
+    const { running, outcome } = await trialVersion(options, '2.0.0');
+    children.push(running);
+    expect(outcome).toMatchObject({ version: '2.0.0', outcome: 'rolled_back', detail: 'exited with code 3 before reporting healthy' });
+    expect(installer.currentVersion()).toBe('1.0.0');
+    expect(running.version).toBe('1.0.0');
+    await expect.poll(() => existsSync(healthyFile(data_dir)) && JSON.parse(readFileSync(healthyFile(data_dir), 'utf8')), { timeout: 5_000 })
+      .toEqual({ version: '1.0.0', pid: running.child.pid });
+  });
+
+  test('a new version that never reports healthy is stopped and rolled back after the timeout', async () => {
+    const { installer, options } = setup(300);
+    installer.stage('2.0.0', silentVersion);
+    const { running, outcome } = await trialVersion(options, '2.0.0');
+    children.push(running);
+    expect(outcome.outcome).toBe('rolled_back');
+    expect(installer.currentVersion()).toBe('1.0.0');
+  });
+
+  test('the supervisor switches when the agent exits asking for it, and restarts a version that died', async () => {
+    const { installer, options, data_dir } = setup();
+    // The "current" version here stages 1.1.0, asks for the switch and exits like the real agent does.
+    installer.stage('1.0.1', Buffer.from(`#!/bin/sh\nmkdir -p '${data_dir}/update'\nprintf '{"version":"1.1.0"}' > '${pendingFile(data_dir)}'\nexit ${EXIT_SWITCH_VERSION}\n`));
+    installer.stage('1.1.0', healthyVersion('1.1.0', data_dir));
+    installer.activate('1.0.1');
+    const stop = new AbortController();
+    const done = supervise(options, stop.signal);
+    await expect.poll(() => readOutcome(data_dir), { timeout: 5_000 }).toEqual({ version: '1.1.0', outcome: 'installed', detail: null });
+    expect(installer.currentVersion()).toBe('1.1.0');
+    expect(existsSync(pendingFile(data_dir))).toBe(false);
+    stop.abort();
+    await Promise.race([done, sleep(8_000)]);
+  });
+});

@@ -1,0 +1,133 @@
+/**
+ * The supervisor: the long-lived parent that runs the current agent version, switches to a staged one
+ * when the agent asks (exit code EXIT_SWITCH_VERSION after writing `update/pending.json`), and rolls back
+ * when the new version does not come up healthy in time. Linux: `chaharsu-agent supervise` under systemd;
+ * Windows: the service wrapper does the same through the same installer interface (README).
+ *
+ * Files in `<data dir>/update/` (the hand-over between versions; each written atomically):
+ *   pending.json  { version }                  the agent verified and staged this version and wants it run
+ *   healthy.json  { version, pid }             written by a running agent once connected and its heartbeat sent
+ *   outcome.json  { version, outcome, detail } the supervisor's verdict; the next running agent reports it and deletes it
+ * Invariant: `current` always names a version that has run healthy, except during a trial, and a trial
+ * always ends in either a healthy new version or `current` back on the previous one with it running.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import type { AgentPlatform } from '../platform.js';
+import type { UpdateInstaller } from './installer.js';
+
+/** Exit code of an agent that staged a new version and asks its supervisor to switch (EX_TEMPFAIL). */
+export const EXIT_SWITCH_VERSION = 75;
+
+export const updateDir = (data_dir: string): string => path.join(data_dir, 'update');
+export const pendingFile = (data_dir: string): string => path.join(updateDir(data_dir), 'pending.json');
+export const healthyFile = (data_dir: string): string => path.join(updateDir(data_dir), 'healthy.json');
+export const outcomeFile = (data_dir: string): string => path.join(updateDir(data_dir), 'outcome.json');
+
+export const PendingUpdate = z.object({ version: z.string().min(1).max(50) });
+export const HealthyMark = z.object({ version: z.string().min(1).max(50), pid: z.number().int() });
+export const UpdateOutcome = z.object({ version: z.string().min(1).max(50), outcome: z.enum(['installed', 'rolled_back']), detail: z.string().max(2000).nullable() });
+export type UpdateOutcome = z.infer<typeof UpdateOutcome>;
+
+function readJson<T>(file: string, schema: z.ZodType<T>): T | null {
+  try { return schema.parse(JSON.parse(readFileSync(file, 'utf8'))); } catch { return null; }
+}
+
+export interface SupervisorOptions {
+  installer: UpdateInstaller;
+  platform: AgentPlatform;
+  data_dir: string;
+  /** Arguments for every version (e.g. ['run', '--data-dir', dir]). */
+  args: string[];
+  /** How long a new version has to connect and report healthy. */
+  health_timeout_ms: number;
+  /** Delay before restarting a version that exited unexpectedly (restart on failure). */
+  restart_delay_ms: number;
+  log: (message: string) => void;
+}
+
+export interface RunningVersion { version: string; child: ChildProcess; exited: Promise<number | null> }
+
+export function startVersion(options: SupervisorOptions, version: string): RunningVersion {
+  const child = spawn(options.installer.executable(version), options.args, { stdio: 'inherit', env: process.env });
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null)));
+    child.once('error', (error) => { options.log(`could not start version ${version}: ${error.message}`); resolve(null); });
+  });
+  return { version, child, exited };
+}
+
+async function stopVersion(running: RunningVersion, grace_ms = 5_000): Promise<void> {
+  if (running.child.exitCode !== null || running.child.signalCode !== null) return;
+  running.child.kill('SIGTERM');
+  const gone = await Promise.race([running.exited.then(() => true), sleep(grace_ms).then(() => false)]);
+  if (!gone) { running.child.kill('SIGKILL'); await running.exited; }
+}
+
+/** Resolves true once the version marks itself healthy, false when it exits or the time is up. */
+async function cameUpHealthy(options: SupervisorOptions, running: RunningVersion): Promise<boolean> {
+  let exited = false;
+  void running.exited.then(() => { exited = true; });
+  const deadline = Date.now() + options.health_timeout_ms;
+  while (!exited && Date.now() < deadline) {
+    const mark = readJson(healthyFile(options.data_dir), HealthyMark);
+    if (mark && mark.version === running.version && mark.pid === running.child.pid) return true;
+    await sleep(100);
+  }
+  return false;
+}
+
+/**
+ * Switches to `version` and gives it `health_timeout_ms` to come up; otherwise stops it, points `current`
+ * back at the previous version and starts that. Returns the version left running and the verdict.
+ */
+export async function trialVersion(options: SupervisorOptions, version: string): Promise<{ running: RunningVersion; outcome: UpdateOutcome }> {
+  const { installer, platform, data_dir } = options;
+  rmSync(healthyFile(data_dir), { force: true });
+  installer.activate(version);
+  options.log(`switched to version ${version}; waiting up to ${options.health_timeout_ms} ms for it to come up`);
+  const candidate = startVersion(options, version);
+  if (await cameUpHealthy(options, candidate)) {
+    const outcome: UpdateOutcome = { version, outcome: 'installed', detail: null };
+    platform.writeFileAtomic(outcomeFile(data_dir), JSON.stringify(outcome));
+    installer.prune();
+    return { running: candidate, outcome };
+  }
+  const exitCode = candidate.child.exitCode;
+  await stopVersion(candidate);
+  const back = installer.rollback();
+  const detail = exitCode === null ? `did not connect and report healthy within ${options.health_timeout_ms} ms` : `exited with code ${exitCode} before reporting healthy`;
+  const outcome: UpdateOutcome = { version, outcome: 'rolled_back', detail };
+  platform.writeFileAtomic(outcomeFile(data_dir), JSON.stringify(outcome));
+  options.log(`version ${version} ${detail}: rolled back to ${back}`);
+  platform.notifyUser('chaharsu', `update to ${version} failed; version ${back} restored`);
+  return { running: startVersion(options, back), outcome };
+}
+
+/** Runs the current version until `signal` aborts; switches on request; restarts on failure. */
+export async function supervise(options: SupervisorOptions, signal: AbortSignal): Promise<void> {
+  const first = options.installer.currentVersion();
+  if (!first) throw new Error(`no agent version installed under ${options.installer.root}`);
+  let running = startVersion(options, first);
+  signal.addEventListener('abort', () => void stopVersion(running), { once: true });
+  while (!signal.aborted) {
+    const code = await running.exited;
+    if (signal.aborted) break;
+    const pending = readJson(pendingFile(options.data_dir), PendingUpdate);
+    rmSync(pendingFile(options.data_dir), { force: true });
+    if (code === EXIT_SWITCH_VERSION && pending && options.installer.has(pending.version)) {
+      running = (await trialVersion(options, pending.version)).running;
+      continue;
+    }
+    const current = options.installer.currentVersion() ?? first;
+    options.log(`version ${current} exited (code ${code ?? 'none'}); restarting in ${options.restart_delay_ms} ms`);
+    await sleep(options.restart_delay_ms);
+    if (!signal.aborted) running = startVersion(options, current);
+  }
+}
+
+export const hasOutcome = (data_dir: string): boolean => existsSync(outcomeFile(data_dir));
+export const readOutcome = (data_dir: string): UpdateOutcome | null => readJson(outcomeFile(data_dir), UpdateOutcome);
