@@ -17,6 +17,7 @@ import type { AgentLog } from './log.js';
 import type { AgentPlatform } from './platform.js';
 import { ServerLink, type ReconnectPolicy } from './server-link.js';
 import { AGENT_VERSION } from './version.js';
+import { Updater } from './update/updater.js';
 
 export interface AgentOptions {
   data_dir: string;
@@ -27,6 +28,8 @@ export interface AgentOptions {
   reconnect: ReconnectPolicy;
   /** How often the catalog mirror is scanned for changes (the panel can also ask for a full resync). */
   mirror_interval_ms?: number;
+  /** Self-update: the supervisor's versions folder (null: not supervised), the pinned release keys, and how to hand over. */
+  update?: { install_root: string | null; trusted_keys: readonly string[]; onSwitchRequested(): void };
 }
 
 export interface RunningAgent {
@@ -59,10 +62,12 @@ export function startAgent(options: AgentOptions): RunningAgent {
   let lastError: string | null = null;
   let heartbeatTimer: NodeJS.Timeout | null = null;
   let heartbeatEvery = identity.heartbeat_interval_ms;
+  let healthyMarked = false;
+  const secret = platform.unprotectSecret(identity.secret_protected);
 
   const link: ServerLink = new ServerLink({
     server_url: identity.server_url, org_id: identity.org_id, agent_id: identity.agent_id,
-    secret: platform.unprotectSecret(identity.secret_protected), server_public_key: identity.server_public_key,
+    secret, server_public_key: identity.server_public_key,
     server_fingerprint: identity.server_fingerprint, agent_version: AGENT_VERSION,
   }, {
     onWelcome: (welcome) => {
@@ -70,6 +75,7 @@ export function startAgent(options: AgentOptions): RunningAgent {
       try { storePasswordVerifier(platform, options.data_dir, welcome.password_verifier); } catch (error) { log.error('could not store the agent password verifier', error); }
       heartbeatEvery = welcome.heartbeat_interval_ms;
       runner.resendUnacked();
+      updater.reportOutcome();
       void heartbeat();
       runner.kick();
       mirror.scanSoon();
@@ -93,6 +99,14 @@ export function startAgent(options: AgentOptions): RunningAgent {
     interval_ms: options.mirror_interval_ms ?? 5 * 60_000, send: (batch) => link.send(batch),
   });
 
+  const updater = new Updater({
+    data_dir: options.data_dir, server_url: identity.server_url, org_id: identity.org_id, agent_id: identity.agent_id, secret,
+    running_version: AGENT_VERSION, platform, log,
+    installer: options.update?.install_root ? platform.updateInstaller(options.update.install_root) : null,
+    trusted_keys: options.update?.trusted_keys ?? [], send: (report) => link.send(report),
+    requestSwitch: () => options.update?.onSwitchRequested(),
+  });
+
   async function onServerMessage(message: ServerMessage): Promise<void> {
     try {
       if (message.type === 'command') {
@@ -104,6 +118,8 @@ export function startAgent(options: AgentOptions): RunningAgent {
         mirror.onAck(message.batch_id);
       } else if (message.type === 'mirror.resync') {
         mirror.requestFull(message.company_database);
+      } else if (message.type === 'update.offer') {
+        await updater.onOffer(message);
       }
     } catch (error) {
       lastError = error instanceof Error ? error.message : String(error);
@@ -119,7 +135,9 @@ export function startAgent(options: AgentOptions): RunningAgent {
           holoo, platform, data_dir: options.data_dir, agent_version: AGENT_VERSION, bound_databases: identity.company_databases,
           ports: expectedPorts(identity), queue_length: journal.openCount(), last_error: lastError, started_at,
         });
-        link.send({ type: 'heartbeat', health });
+        // Connected and reporting: this version is healthy (the supervisor's trial of a new version waits for this).
+        if (link.send({ type: 'heartbeat', health }) && !healthyMarked) { updater.markHealthy(); healthyMarked = true; }
+        updater.checkConfirmation();
         const entries = log.takeShippable(100);
         if (entries.length && !link.send({ type: 'log', entries })) log.requeue(entries);
       }
@@ -139,6 +157,7 @@ export function startAgent(options: AgentOptions): RunningAgent {
     cutConnection: () => link.cut(),
     async stop() {
       if (heartbeatTimer) clearTimeout(heartbeatTimer);
+      updater.stop();
       mirror.stop();
       runner.stop();
       await runner.busy;

@@ -5,7 +5,12 @@
  *                        (--holoo-simulator <postgres url> | --sql-server <host> [--sql-instance TNC | --sql-port <n>] --sql-user <u> --sql-password <p>)
  *   chaharsu-agent run [--data-dir <dir>]
  *   chaharsu-agent settings --password <agent password>   |   chaharsu-agent stop --password <agent password>
+ *   chaharsu-agent supervise --install-root <dir> [--data-dir <dir>]   (runs `current`, switches and rolls back versions)
+ *   chaharsu-agent install-version --install-root <dir> --file <artifact> --version <v>   (first installation)
+ *   chaharsu-agent update confirm --password <agent password>   (installs a staged version offered "with confirmation")
  * Environment: CHAHARSU_AGENT_DATA_DIR, CHAHARSU_AGENT_RECONNECT_BASE_MS / _CAP_MS, CHAHARSU_AGENT_MIRROR_INTERVAL_MS, CHAHARSU_AGENT_LOG_ECHO=1,
+ * CHAHARSU_AGENT_INSTALL_ROOT (set by `chaharsu-agent supervise`: the versions folder), CHAHARSU_AGENT_RELEASE_KEYS (PEM file of the
+ * pinned release public keys; default <data dir>/release-keys.pem), CHAHARSU_AGENT_UPDATE_HEALTH_TIMEOUT_MS (120 s),
  * CHAHARSU_AGENT_FAULTS (fault-injection test only).
  */
 import path from 'node:path';
@@ -19,6 +24,10 @@ export interface RuntimeSettings {
   log_echo: boolean;
   faults: FaultPlan | null;
   mirror_interval_ms: number;
+  /** The supervisor's versions folder; null when not supervised (no self-update). */
+  install_root: string | null;
+  release_keys_file: string;
+  update_health_timeout_ms: number;
 }
 
 const FaultPlanSchema = z.object({
@@ -28,6 +37,16 @@ const FaultPlanSchema = z.object({
   delay_report_rate: z.number().min(0).max(1),
   delay_report_max_ms: z.number().int().min(0).max(60_000),
 });
+
+/** A development/test build run as another version sets this in its launcher script; a release build has its version compiled in. */
+export function buildVersionOverride(): string | undefined {
+  return process.env.CHAHARSU_AGENT_BUILD_VERSION;
+}
+
+/** The environment the supervisor gives every version it starts: its own, plus where the versions live. */
+export function supervisedEnvironment(install_root: string): NodeJS.ProcessEnv {
+  return { ...process.env, CHAHARSU_AGENT_INSTALL_ROOT: install_root };
+}
 
 export function defaultDataDir(): string {
   const env = process.env;
@@ -39,8 +58,12 @@ export function defaultDataDir(): string {
 export function runtimeSettings(data_dir: string | undefined): RuntimeSettings {
   const env = process.env;
   const number = (value: string | undefined, fallback: number): number => (value && /^\d+$/.test(value) ? Number(value) : fallback);
+  const resolved_data_dir = data_dir ? path.resolve(data_dir) : defaultDataDir();
   return {
-    data_dir: data_dir ? path.resolve(data_dir) : defaultDataDir(),
+    data_dir: resolved_data_dir,
+    install_root: env.CHAHARSU_AGENT_INSTALL_ROOT ? path.resolve(env.CHAHARSU_AGENT_INSTALL_ROOT) : null,
+    release_keys_file: env.CHAHARSU_AGENT_RELEASE_KEYS ? path.resolve(env.CHAHARSU_AGENT_RELEASE_KEYS) : path.join(resolved_data_dir, 'release-keys.pem'),
+    update_health_timeout_ms: number(env.CHAHARSU_AGENT_UPDATE_HEALTH_TIMEOUT_MS, 120_000),
     reconnect: { base_ms: number(env.CHAHARSU_AGENT_RECONNECT_BASE_MS, 1_000), cap_ms: number(env.CHAHARSU_AGENT_RECONNECT_CAP_MS, 60_000) },
     log_echo: env.CHAHARSU_AGENT_LOG_ECHO === '1',
     mirror_interval_ms: number(env.CHAHARSU_AGENT_MIRROR_INTERVAL_MS, 5 * 60_000),
@@ -64,6 +87,9 @@ export function parseCommandLine(argv: string[]) {
       'sql-user': { type: 'string' },
       'sql-password': { type: 'string' },
       password: { type: 'string' },
+      'install-root': { type: 'string' },
+      file: { type: 'string' },
+      version: { type: 'string' },
     },
   });
 }

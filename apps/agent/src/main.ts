@@ -4,13 +4,15 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readIdentity, type HolooConnection } from './agent-config.js';
 import { startAgent } from './agent.js';
-import { parseCommandLine, runtimeSettings } from './config.js';
+import { parseCommandLine, runtimeSettings, supervisedEnvironment } from './config.js';
 import { enrol } from './enrol.js';
 import { faultsFrom } from './faults.js';
 import { createAgentLog } from './log.js';
 import { linuxPlatform } from './platform.js';
 import { checkAgentPassword, pidFile } from './local-protection.js';
 import { AGENT_VERSION } from './version.js';
+import { EXIT_SWITCH_VERSION, supervise } from './update/supervisor.js';
+import { confirmStagedUpdate, readPinnedReleaseKeys } from './update/updater.js';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -44,11 +46,42 @@ async function main(): Promise<void> {
     process.stdout.write(`enrolled: agent ${identity.agent_id} for branch ${identity.branch_id}; server fingerprint ${identity.server_fingerprint}\n`);
     return;
   }
-  if (command === 'settings' || command === 'stop') {
+  if (command === 'supervise' || command === 'install-version') {
+    const install_root = values['install-root'] ? path.resolve(values['install-root']) : settings.install_root;
+    if (!install_root) fail(`${command} needs --install-root <dir> (the folder holding versions/ and current)`);
+    const installer = platform.updateInstaller(install_root);
+    if (command === 'install-version') {
+      if (!values.file || !values.version) fail('install-version needs --file <artifact> and --version <v>');
+      installer.stage(values.version, readFileSync(values.file));
+      installer.activate(values.version);
+      process.stdout.write(`installed version ${values.version} under ${install_root}\n`);
+      return;
+    }
+    // Its own log folder: the agent versions it runs rotate logs/agent.log themselves.
+    const supervisorLog = createAgentLog({ dir: path.join(settings.data_dir, 'logs', 'supervisor'), echo: settings.log_echo });
+    const stop = new AbortController();
+    process.on('SIGINT', () => stop.abort());
+    process.on('SIGTERM', () => stop.abort());
+    await supervise({
+      installer, platform, data_dir: settings.data_dir, args: ['run', '--data-dir', settings.data_dir],
+      health_timeout_ms: settings.update_health_timeout_ms, restart_delay_ms: 5_000, log: (line) => supervisorLog.info(line),
+      env: supervisedEnvironment(install_root),
+    }, stop.signal);
+    return;
+  }
+  if (command === 'settings' || command === 'stop' || command === 'update') {
     // Spec E5: both need the agent password the panel shows to owner, manager and support partner.
     const check = await checkAgentPassword(settings.data_dir, values.password ?? '');
     if (check === 'not_received') fail('this agent has not received its password from the panel yet (it must connect once)');
     if (check === 'wrong') { log.warn(`wrong agent password for "${command}"`); fail('wrong agent password'); }
+    if (command === 'update') {
+      if (positionals[1] !== 'confirm') fail('usage: chaharsu-agent update confirm --password <agent password>');
+      const version = confirmStagedUpdate(platform, settings.data_dir);
+      if (!version) fail('no downloaded version is waiting for confirmation');
+      log.info(`update to ${version} confirmed at the branch computer`);
+      process.stdout.write(`version ${version} confirmed: the agent switches to it within one heartbeat\n`);
+      return;
+    }
     const identity = readIdentity(settings.data_dir);
     if (command === 'settings') {
       if (!identity) fail('not enrolled');
@@ -61,13 +94,25 @@ async function main(): Promise<void> {
     process.kill(pid, 'SIGTERM');
     return;
   }
-  if (command !== 'run') fail(`unknown command "${command}" (version | enrol | run | settings | stop)`);
+  if (command !== 'run') fail(`unknown command "${command}" (version | enrol | run | settings | stop | supervise | install-version | update confirm)`);
 
   const identity = readIdentity(settings.data_dir);
   if (!identity) fail(`not enrolled: run "chaharsu-agent enrol" first (data dir ${settings.data_dir})`);
   const faults = faultsFrom(settings.faults, (point) => log.warn(`fault injection: killing the agent at ${point}`));
   writeFileSync(pidFile(settings.data_dir), String(process.pid), { mode: 0o600 });
-  const agent = startAgent({ data_dir: settings.data_dir, identity, platform, log, faults, reconnect: settings.reconnect, mirror_interval_ms: settings.mirror_interval_ms });
+  let switching = false;
+  const agent = startAgent({
+    data_dir: settings.data_dir, identity, platform, log, faults, reconnect: settings.reconnect, mirror_interval_ms: settings.mirror_interval_ms,
+    update: {
+      install_root: settings.install_root, trusted_keys: readPinnedReleaseKeys(settings.release_keys_file),
+      // Hand over to the supervisor: finish the command in progress, then exit with the switch code.
+      onSwitchRequested: () => {
+        if (switching) return;
+        switching = true;
+        void agent.stop().catch((error: unknown) => log.error('error while stopping for an update', error)).finally(() => process.exit(EXIT_SWITCH_VERSION));
+      },
+    },
+  });
 
   // The fault-injection harness (a forked child has an IPC channel) can cut the connection.
   if (settings.faults && process.send) {

@@ -6,6 +6,7 @@
 import { chmodSync, mkdirSync, readFileSync, renameSync, statfsSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { linuxInstaller, type UpdateInstaller } from './update/installer.js';
 
 export interface DiskSpace { free_bytes: number; total_bytes: number }
 
@@ -20,6 +21,8 @@ export interface AgentPlatform {
   notifyUser(title: string, body: string): void;
   /** Writes a file so that a crash leaves either the old or the new content. */
   writeFileAtomic(file: string, content: string, mode?: number): void;
+  /** The versions folder and the atomic switch between versions (Linux: a `current` symlink; Windows: README "Self-update"). */
+  updateInstaller(install_root: string): UpdateInstaller;
 }
 
 export function linuxPlatform(log: (message: string) => void = () => undefined): AgentPlatform {
@@ -41,6 +44,7 @@ export function linuxPlatform(log: (message: string) => void = () => undefined):
       }
     },
     notifyUser: (title, body) => log(`[notification] ${title}: ${body}`),
+    updateInstaller: (install_root) => linuxInstaller(install_root),
     writeFileAtomic: (file, content, mode = 0o600) => {
       mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
       const temporary = `${file}.tmp`;

@@ -5,7 +5,7 @@
  */
 import { createHash, createHmac, createPublicKey, randomBytes, verify } from 'node:crypto';
 import WebSocket from 'ws';
-import { AGENT_SOCKET_PATH, PROTOCOL_VERSION, ServerMessage, challengeText, proofText, type AgentMessage } from '@chaharsu/branch-sync/protocol';
+import { AGENT_SOCKET_PATH, PROTOCOL_VERSION, challengeText, proofText, readServerFrame, type AgentMessage, type ServerMessage } from '@chaharsu/branch-sync/protocol';
 import type { AgentLog } from './log.js';
 
 export interface LinkIdentity {
@@ -84,14 +84,18 @@ export class ServerLink {
   }
 
   private onRaw(socket: WebSocket, raw: string, agent_nonce: string): void {
-    let message: ServerMessage;
-    try {
-      message = ServerMessage.parse(JSON.parse(raw));
-    } catch (error) {
-      this.log.error('unreadable message from the server', error);
+    const frame = readServerFrame(raw);
+    if (frame.kind === 'unknown_type') {
+      // A newer server may send messages this version does not know (e.g. an update offer to an old agent): skip them.
+      this.log.debug(`ignoring a server message of unknown type "${frame.type.slice(0, 50)}"`);
+      return;
+    }
+    if (frame.kind === 'invalid') {
+      this.log.error('unreadable message from the server', frame.error);
       socket.terminate();
       return;
     }
+    const message: ServerMessage = frame.message;
     if (message.type === 'challenge') {
       const text = challengeText({ server_nonce: message.server_nonce, agent_nonce, agent_id: this.identity.agent_id, server_time: message.server_time });
       if (!verify(null, Buffer.from(text, 'utf8'), this.#publicKey, Buffer.from(message.signature, 'base64'))) {

@@ -11,6 +11,8 @@ import type { OrgsApi } from '@chaharsu/orgs';
 import { creditSalesCommands } from '@chaharsu/credit-sales/cli';
 import type { CreditSalesApi } from '@chaharsu/credit-sales';
 import type { Backups } from '@chaharsu/warehouse';
+import { publishRelease, publishReleaseArgs, releaseSigningCommands } from '@chaharsu/branch-sync';
+import path from 'node:path';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './database.js';
 import { runningEmbedded } from './attach-embedded.js';
@@ -48,14 +50,19 @@ const commands: Record<string, Command> = {
       throw error instanceof AppError ? new Error(`${error.code} ${JSON.stringify(error.params)}`) : error;
     });
   },
+  /** `npm run cli -- branch-sync:publish-release --file <artifact> --version <v> --signature <b64>`: an agent release, signed elsewhere. */
+  'branch-sync:publish-release': (context, args) => publishRelease(context.db, path.join(loadConfig().DATA_DIR, 'agent-releases'), publishReleaseArgs(args)),
   'credit-sales:create-seller': (context, args) => creditSalesCommands['credit-sales:create-seller']({ api: apiOf<CreditSalesApi>(context.modules, 'credit-sales'), inOrganisation: inOrganisation(context) }, args),
 };
 
 async function main(): Promise<number> {
   const [name, ...args] = process.argv.slice(2);
+  // Signing runs on the operator's workstation: no configuration, no database (the key never meets the server).
+  const offline = name ? (releaseSigningCommands as Record<string, ((a: string[]) => unknown) | undefined>)[name] : undefined;
+  if (offline) { process.stdout.write(`${JSON.stringify(offline(args), null, 2)}\n`); return 0; }
   const command = name ? commands[name] : undefined;
   if (!command) {
-    process.stderr.write(`usage: npm run cli -- <command> [--flag value …]\ncommands:\n${Object.keys(commands).map((c) => `  ${c}`).join('\n')}\n`);
+    process.stderr.write(`usage: npm run cli -- <command> [--flag value …]\ncommands:\n${[...Object.keys(releaseSigningCommands), ...Object.keys(commands)].map((c) => `  ${c}`).join('\n')}\n`);
     return 2;
   }
   const config = loadConfig();

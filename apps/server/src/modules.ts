@@ -69,6 +69,7 @@ export function composeModules(deps: { db: Db; config: Config; logger: Logger; l
   const branchSyncPorts = createBranchSyncPorts(orgs.api, notify.api);
   const branchSync = createBranchSyncModule({
     db, listen_url: deps.listen_url ?? null, secret_key: loadSecretKey(config), audit: audit.api, logger, ...branchSyncPorts,
+    releases_dir: path.join(config.DATA_DIR, 'agent-releases'),
     options: { heartbeat_interval_ms: config.BRANCH_SYNC_HEARTBEAT_INTERVAL_MS, sweep_interval_ms: Math.min(10_000, config.BRANCH_SYNC_HEARTBEAT_INTERVAL_MS), retry_base_ms: config.BRANCH_SYNC_RETRY_BASE_MS, retry_cap_ms: config.BRANCH_SYNC_RETRY_CAP_MS },
   });
 

@@ -111,3 +111,50 @@ export const MirrorPage = z.object({
 });
 
 export const AgentPasswordDto = z.object({ agent_id: z.uuid(), password: z.string() });
+
+// ---- agent self-update (spec E8) ----
+
+export const AgentReleaseDto = z.object({
+  version: z.string(),
+  sha256: z.string(),
+  size_bytes: z.number().int(),
+  notes: z.string().nullable(),
+  published_at: z.string(),
+});
+export type AgentReleaseDto = z.infer<typeof AgentReleaseDto>;
+
+export const UpdateOfferInput = z.object({
+  version: z.string().trim().min(1).max(50),
+  /** null: every branch of the organisation (a branch's own offer, when newer, wins for it). */
+  branch_id: z.uuid().nullable(),
+  /** false: someone at the branch computer confirms the installation (`chaharsu-agent update confirm`). */
+  install_without_confirmation: z.boolean(),
+});
+export type UpdateOfferInput = z.infer<typeof UpdateOfferInput>;
+
+export const UpdateOfferDto = z.object({
+  id: z.uuid(),
+  version: z.string(),
+  branch_id: z.uuid().nullable(),
+  install_without_confirmation: z.boolean(),
+  created_at: z.string(),
+});
+export type UpdateOfferDto = z.infer<typeof UpdateOfferDto>;
+
+export const AgentUpdateState = z.enum(['downloaded', 'waiting_confirmation', 'installed', 'rejected', 'rolled_back']);
+export const UpdatesDto = z.object({
+  releases: z.array(AgentReleaseDto),
+  offers: z.array(UpdateOfferDto),
+  /** Per live agent: the version it runs and what it last reported about an update. */
+  agents: z.array(z.object({
+    agent_id: z.uuid(),
+    branch_id: z.uuid(),
+    agent_version: z.string(),
+    offered_version: z.string().nullable(),
+    update_version: z.string().nullable(),
+    update_state: AgentUpdateState.nullable(),
+    update_detail: z.string().nullable(),
+    update_at: z.string().nullable(),
+  })),
+});
+export type UpdatesDto = z.infer<typeof UpdatesDto>;

@@ -1,7 +1,10 @@
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import type { App } from '@chaharsu/http';
-import { AgentPasswordDto, AgentStatusDto, AgentStatusList, BranchParams, CommandDto, CommandList, CommandListQuery, CommandParams, EnrolmentCodeDto, HealthHistory, MirrorPage, MirrorPageQuery, MirrorResyncInput, MirrorStatusDto, SendCommandInput } from './branch-sync.contracts.js';
-import { AGENT_ENROL_PATH, AGENT_SOCKET_PATH, EnrolRequest, EnrolResponse } from './protocol.js';
+import { AgentPasswordDto, AgentStatusDto, AgentStatusList, BranchParams, CommandDto, CommandList, CommandListQuery, CommandParams, EnrolmentCodeDto, HealthHistory, MirrorPage, MirrorPageQuery, MirrorResyncInput, MirrorStatusDto, SendCommandInput, UpdateOfferDto, UpdateOfferInput, UpdatesDto } from './branch-sync.contracts.js';
+import { AGENT_DOWNLOAD_HEADERS, AGENT_ENROL_PATH, AGENT_SOCKET_PATH, EnrolRequest, EnrolResponse, agentReleaseDownloadPath } from './protocol.js';
+import type { ReleaseService } from './releases.js';
 import type { BranchSyncService } from './branch-sync.service.js';
 import type { Hub } from './hub.js';
 import { BranchSyncPermissions } from './permissions.js';
@@ -10,7 +13,7 @@ const manage = { auth: 'org', permission: BranchSyncPermissions.agentsManage } a
 const read = { auth: 'org', permission: BranchSyncPermissions.read } as const;
 const send = { auth: 'org', permission: BranchSyncPermissions.commandsSend } as const;
 
-export function branchSyncRoutes(service: BranchSyncService, hub: Hub) {
+export function branchSyncRoutes(service: BranchSyncService, hub: Hub, releases: { service: ReleaseService; dir: string }) {
   return (app: App): void => {
     // ---- the agent (authenticates itself: enrolment code, then challenge-response on the socket) ----
     app.post(AGENT_ENROL_PATH, {
@@ -24,7 +27,31 @@ export function branchSyncRoutes(service: BranchSyncService, hub: Hub) {
       config: { access: { auth: 'agent' } },
     }, (socket, req) => hub.accept(socket, { remote_address: req.ip }));
 
+    // The release artifact, for an agent that was offered it (HMAC proof in headers; big bytes stay off the socket).
+    app.get('/api/branch-sync/agent/releases/:version/artifact', {
+      schema: { hide: true, params: z.object({ version: z.string().min(1).max(50) }) },
+      config: { access: { auth: 'agent' } },
+    }, async (req, reply) => {
+      const header = (name: string): string | undefined => { const value = req.headers[name]; return typeof value === 'string' ? value : undefined; };
+      const release = await hub.authorizeDownload({
+        agent: header(AGENT_DOWNLOAD_HEADERS.agent), time: header(AGENT_DOWNLOAD_HEADERS.time), proof: header(AGENT_DOWNLOAD_HEADERS.proof),
+        version: req.params.version, path: agentReleaseDownloadPath(req.params.version),
+      });
+      return reply.header('content-type', 'application/octet-stream').header('content-length', release.size_bytes)
+        .header('x-content-sha256', release.sha256).send(createReadStream(path.join(releases.dir, release.artifact_file)));
+    });
+
     // ---- the panel ----
+    app.get('/api/branch-sync/updates', {
+      schema: { tags: ['branch-sync'], response: { 200: UpdatesDto } },
+      config: { access: read },
+    }, (req) => req.tx((ctx) => releases.service.updates(ctx)));
+
+    app.post('/api/branch-sync/updates/offers', {
+      schema: { tags: ['branch-sync'], body: UpdateOfferInput, response: { 201: UpdateOfferDto } },
+      config: { access: manage },
+    }, async (req, reply) => reply.status(201).send(await req.tx((ctx) => releases.service.offer(ctx, req.body))));
+
     app.get('/api/branch-sync/agents', {
       schema: { tags: ['branch-sync'], response: { 200: AgentStatusList } },
       config: { access: read },

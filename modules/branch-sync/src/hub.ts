@@ -23,6 +23,7 @@ import { COMMAND_CHANNEL, enrolmentCodeHash, parseEnrolmentCode } from './branch
 import { AgentMessage, type AgentHealth, type EnrolRequest, type EnrolResponse, PROTOCOL_VERSION, type ServerMessage, challengeText, proofText } from './protocol.js';
 import type { ServerIdentity } from './server-identity.js';
 import { mirrorRepository } from './mirror.repository.js';
+import { authorizeDownload, offerFor, recordUpdateReport, type ReleaseRow } from './releases.js';
 
 const KICK_CHANNEL = 'branch_sync_kick';
 
@@ -78,6 +79,8 @@ interface Session {
   socket: WebSocket;
   pumping: boolean;
   pump_again: boolean;
+  /** The release version offered on this socket (offered once per connection). */
+  offered_version: string | null;
 }
 
 const agentKey = (org_id: string, agent_id: string): string => `${org_id}:${agent_id}`;
@@ -135,6 +138,8 @@ export interface Hub {
   stop(): Promise<void>;
   /** Agents connected to this instance (metrics, tests). */
   connectedCount(): number;
+  /** An agent's release download: its HMAC proof, and the version offered to its branch. */
+  authorizeDownload(input: { agent: string | undefined; time: string | undefined; proof: string | undefined; version: string; path: string }): Promise<ReleaseRow>;
 }
 
 export function createHub(deps: HubDeps): Hub {
@@ -190,7 +195,19 @@ export function createHub(deps: HubDeps): Hub {
       return seen;
     });
     // Revoked while connected (or re-enrolled elsewhere): the socket goes now, the handshake refuses it from here on.
-    if (state === 'revoked') { send(session.socket, { type: 'denied', code: 'revoked' }); session.socket.close(4003, 'revoked'); }
+    if (state === 'revoked') { send(session.socket, { type: 'denied', code: 'revoked' }); session.socket.close(4003, 'revoked'); return; }
+    await offerUpdate(session, health.agent_version);
+  }
+
+  /** Checked at every heartbeat: a new offer reaches a connected agent within one interval, on any instance. */
+  async function offerUpdate(session: Session, running_version: string): Promise<void> {
+    const offer = await inTransaction(db, orgScope(session.org_id), async (tx) => {
+      const agent = await agentRepository.byId(tx, session.org_id, session.agent_id);
+      return agent ? offerFor(tx, agent, running_version) : null;
+    });
+    if (!offer || offer.version === session.offered_version) return;
+    session.offered_version = offer.version;
+    send(session.socket, offer);
   }
 
   async function onMessage(session: Session, message: AgentMessage): Promise<void> {
@@ -233,6 +250,9 @@ export function createHub(deps: HubDeps): Hub {
         });
         send(session.socket, { type: 'mirror.ack', batch_id: message.batch_id });
         return;
+      case 'update.report':
+        await inTransaction(db, orgScope(org_id), (tx) => recordUpdateReport(tx, session, message));
+        return;
       default:
         session.socket.close(4002, 'unexpected message');
     }
@@ -274,7 +294,7 @@ export function createHub(deps: HubDeps): Hub {
       if (state === 'auth' && pending && parsed.type === 'auth') {
         const expected = hmacSha256Hex(pending.secret, proofText({ server_nonce: pending.server_nonce, agent_nonce: pending.agent_nonce, agent_id: pending.agent_id, server_fingerprint: deps.identity.fingerprint }));
         if (!constantTimeEqual(expected, parsed.proof)) return deny('bad_proof');
-        session = { org_id: pending.org_id, agent_id: pending.agent_id, branch_id: pending.branch_id, socket, pumping: false, pump_again: false };
+        session = { org_id: pending.org_id, agent_id: pending.agent_id, branch_id: pending.branch_id, socket, pumping: false, pump_again: false, offered_version: null };
         pending = null;
         state = 'ready';
         clearTimeout(timeout);
@@ -388,6 +408,8 @@ export function createHub(deps: HubDeps): Hub {
         server_public_key: deps.identity.public_key, server_fingerprint: deps.identity.fingerprint, heartbeat_interval_ms: options.heartbeat_interval_ms,
       };
     },
+
+    authorizeDownload: (input) => authorizeDownload(db, deps.secret_key, secretContext, input),
 
     accept(socket, meta) {
       if (stopped) { socket.close(1012, 'server restarting'); return; }

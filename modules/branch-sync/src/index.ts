@@ -12,6 +12,7 @@ import { branchSyncRoutes } from './branch-sync.routes.js';
 import { createBranchSyncService, type BranchDirectory, type BranchSyncService } from './branch-sync.service.js';
 import { createHub, DEFAULT_HUB_OPTIONS, type AgentAlerts, type Hub, type HubOptions } from './hub.js';
 import { serverIdentityFrom, type ServerIdentity } from './server-identity.js';
+import { createReleaseService } from './releases.js';
 import './branch-sync.errors.js';
 
 export * from './branch-sync.contracts.js';
@@ -21,6 +22,8 @@ export type { BranchDirectory, BranchSyncService } from './branch-sync.service.j
 export type { AgentAlerts, Hub, HubOptions } from './hub.js';
 export { retryDelayMs, DEFAULT_HUB_OPTIONS } from './hub.js';
 export { serverIdentityFrom, type ServerIdentity } from './server-identity.js';
+export { publishRelease, type ReleaseService } from './releases.js';
+export { publishReleaseArgs, releaseSigningCommands, signRelease, type SignedRelease } from './release-signing.js';
 
 export interface BranchSyncDeps {
   db: Db;
@@ -31,6 +34,8 @@ export interface BranchSyncDeps {
   branches: BranchDirectory;
   alerts: AgentAlerts | null;
   logger: Logger;
+  /** Where published agent release artifacts are kept (DATA_DIR/agent-releases; shared storage with several instances). */
+  releases_dir: string;
   options?: Partial<Omit<HubOptions, 'instance_id'>>;
 }
 
@@ -51,7 +56,7 @@ export function createBranchSyncModule(deps: BranchSyncDeps): BranchSyncModule {
   });
   return {
     name: 'branch-sync', api, hub, identity, migrations: branchSyncMigrations,
-    routes: branchSyncRoutes(api, hub),
+    routes: branchSyncRoutes(api, hub, { service: createReleaseService({ audit: deps.audit, branches: deps.branches }), dir: deps.releases_dir }),
     start: () => hub.start(),
     stop: () => hub.stop(),
   };

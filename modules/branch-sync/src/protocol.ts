@@ -148,6 +148,13 @@ export type MirrorBatch = z.infer<typeof MirrorBatch>;
 export function releaseSignedText(input: { version: string; sha256: string; size_bytes: number }): string {
   return `chaharsu-agent-release/v1\n${input.version}\n${input.sha256}\n${input.size_bytes}`;
 }
+/** Headers of an agent's HTTPS download of a release artifact (the socket is not used for bulk bytes). */
+export const AGENT_DOWNLOAD_HEADERS = { agent: 'x-chaharsu-agent', time: 'x-chaharsu-time', proof: 'x-chaharsu-proof' } as const;
+/** What the agent MACs with its secret to download: its id, the exact path and the time (the server accepts ±5 minutes). */
+export function downloadProofText(input: { org_id: string; agent_id: string; path: string; time: string }): string {
+  return `chaharsu-agent-download/v1\n${input.org_id}\n${input.agent_id}\n${input.path}\n${input.time}`;
+}
+export const agentReleaseDownloadPath = (version: string): string => `/api/branch-sync/agent/releases/${encodeURIComponent(version)}/artifact`;
 export const ReleaseVersion = z.string().regex(/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/, 'semantic version').max(50);
 /**
  * Sent by the agent only after it received an `update.offer`, so an older server never sees it.

@@ -47,12 +47,14 @@ export interface SupervisorOptions {
   /** Delay before restarting a version that exited unexpectedly (restart on failure). */
   restart_delay_ms: number;
   log: (message: string) => void;
+  /** Environment of every version (the supervisor adds CHAHARSU_AGENT_INSTALL_ROOT); unset: this process's. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface RunningVersion { version: string; child: ChildProcess; exited: Promise<number | null> }
 
 export function startVersion(options: SupervisorOptions, version: string): RunningVersion {
-  const child = spawn(options.installer.executable(version), options.args, { stdio: 'inherit', env: process.env });
+  const child = spawn(options.installer.executable(version), options.args, { stdio: 'inherit', env: options.env });
   const exited = new Promise<number | null>((resolve) => {
     child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null)));
     child.once('error', (error) => { options.log(`could not start version ${version}: ${error.message}`); resolve(null); });

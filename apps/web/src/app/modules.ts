@@ -9,7 +9,8 @@ import { creditSalesModule } from '../modules/credit-sales/credit-sales.module';
 import { warehouseModule } from '../modules/warehouse/warehouse.module';
 import { catalogModule } from '../modules/catalog/catalog.module';
 import { inventoryModule } from '../modules/inventory/inventory.module';
+import { branchSyncModule } from '../modules/branch-sync/branch-sync.module';
 
-export const modules: ModuleRegistration[] = [identityModule, orgsModule, auditModule, platformModule, contentModule, creditSalesModule, warehouseModule, catalogModule, inventoryModule];
+export const modules: ModuleRegistration[] = [identityModule, orgsModule, auditModule, platformModule, contentModule, creditSalesModule, warehouseModule, catalogModule, inventoryModule, branchSyncModule];
 
 export const allPages: PageDefinition[] = modules.flatMap((m) => m.pages);

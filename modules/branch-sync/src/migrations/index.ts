@@ -169,4 +169,51 @@ alter table branch_sync.agent add column password_envelope text, add column pass
 `,
     down: 'alter table branch_sync.agent drop column password_envelope, drop column password_verifier;',
   },
+  {
+    name: '20261121T2200_branch_sync_agent_releases',
+    up: `
+-- Agent releases (spec E8). Platform-wide, not tenant data: the same signed artifact serves every
+-- organisation. Published by the platform operator (npm run cli -- branch-sync:publish-release); the file
+-- lives under DATA_DIR/agent-releases (shared storage when several instances run).
+create table branch_sync.agent_release (
+  version text primary key,
+  sha256 text not null check (sha256 ~ '^[0-9a-f]{64}$'),
+  size_bytes bigint not null check (size_bytes > 0),
+  -- Ed25519 by the release signing key over (version, sha256, size); the server never holds that key.
+  signature text not null,
+  artifact_file text not null,
+  notes text,
+  published_at timestamptz not null default now()
+);
+grant select, insert on branch_sync.agent_release to ${APP_ROLE};
+
+-- An organisation's manager offers a release to one branch or (branch_id null) to every branch.
+-- The newest offer that matches a branch wins.
+create table branch_sync.update_offer (
+  org_id uuid not null,
+  id uuid not null,
+  branch_id uuid,
+  version text not null references branch_sync.agent_release (version),
+  install_without_confirmation boolean not null,
+  created_by uuid,
+  created_at timestamptz not null default now(),
+  primary key (org_id, id)
+);
+create index update_offer_latest on branch_sync.update_offer (org_id, created_at desc);
+${tenantTableSql('branch_sync.update_offer')}
+grant select, insert on branch_sync.update_offer to ${APP_ROLE};
+
+-- What the agent last reported about an update (downloaded, waiting_confirmation, installed, rejected, rolled_back).
+alter table branch_sync.agent add column update_version text, add column update_state text, add column update_detail text, add column update_at timestamptz;
+alter table branch_sync.agent_event drop constraint agent_event_kind_check;
+alter table branch_sync.agent_event add constraint agent_event_kind_check check (kind in ('enrolled', 'online', 'offline', 'log', 'command_trouble', 'revoked', 'update'));
+`,
+    down: `
+alter table branch_sync.agent_event drop constraint agent_event_kind_check;
+alter table branch_sync.agent_event add constraint agent_event_kind_check check (kind in ('enrolled', 'online', 'offline', 'log', 'command_trouble', 'revoked'));
+alter table branch_sync.agent drop column update_version, drop column update_state, drop column update_detail, drop column update_at;
+drop table branch_sync.update_offer;
+drop table branch_sync.agent_release;
+`,
+  },
 ];

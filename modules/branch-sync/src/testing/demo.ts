@@ -77,10 +77,12 @@ export async function seedDemoAgent(
   const [first, second] = plan.articles;
   if (first) {
     const applied = await deps.api.sendCommand(ctx, plan.branch_id, { company_database: plan.company_database, command: { kind: 'articles.update', changes: [{ a_code: first.code, prices: [{ level: 1, price: first.price_rial }] }] } });
+    await commandRepository.markSent(ctx.db, org_id, applied.id, 0);
     await commandRepository.settle(ctx.db, org_id, agent_id, applied.id, { state: 'applied', result: { updated: 1 }, replayed: false, last_error: null });
   }
   if (second) {
     const failed = await deps.api.sendCommand(ctx, plan.branch_id, { company_database: plan.company_database, command: { kind: 'articles.update', changes: [{ a_code: `${second.code}9`, name: second.name }] } });
+    await commandRepository.markSent(ctx.db, org_id, failed.id, 0);
     await commandRepository.settle(ctx.db, org_id, agent_id, failed.id, { state: 'failed', result: { code: 'holoo.article_not_found', params: { a_code: `${second.code}9` } }, replayed: false, last_error: 'holoo.article_not_found' });
     await deps.api.sendCommand(ctx, plan.branch_id, { company_database: plan.company_database, command: { kind: 'articles.update', changes: [{ a_code: second.code, min_stock: 5 }] } });
   }

@@ -18,7 +18,8 @@ const VALUE_TYPES = ['text', 'number', 'boolean', 'choice'] as const;
 
 type CategoryDialog = { kind: 'create'; parent_id: string | null } | { kind: 'rename'; category: CategoryDto } | { kind: 'move'; category: CategoryDto };
 
-function TreeNodes({ nodes, selected, onSelect }: { nodes: CategoryNode[]; selected: string | null; onSelect: (id: string) => void }) {
+/** The tree; a click selects a category, a click on the selected one folds or unfolds its subcategories. */
+function TreeNodes({ nodes, selected, onSelect, folded, onFold }: { nodes: CategoryNode[]; selected: string | null; onSelect: (id: string) => void; folded: Set<string>; onFold: (id: string) => void }) {
   return nodes.map((node) => (
     <NavLink
       key={node.id}
@@ -26,12 +27,13 @@ function TreeNodes({ nodes, selected, onSelect }: { nodes: CategoryNode[]; selec
       leftSection={<IconFolder size={16} />}
       active={node.id === selected}
       onClick={() => onSelect(node.id)}
-      defaultOpened
+      opened={!folded.has(node.id)}
+      onChange={() => { if (node.id === selected) onFold(node.id); }}
       childrenOffset={18}
       data-testid="category-node"
       data-category-id={node.id}
     >
-      {node.children.length > 0 ? <TreeNodes nodes={node.children} selected={selected} onSelect={onSelect} /> : undefined}
+      {node.children.length > 0 ? <TreeNodes nodes={node.children} selected={selected} onSelect={onSelect} folded={folded} onFold={onFold} /> : undefined}
     </NavLink>
   ));
 }
@@ -81,7 +83,7 @@ function AttributeForm({ category_id }: { category_id: string }) {
     <form onSubmit={(e) => { e.preventDefault(); submit(); }} data-testid="attribute-form">
       <Stack gap="xs">
         <Group align="flex-end" gap="xs" wrap="wrap">
-          <TextInput label={t('catalog.attribute_code')} description={t('catalog.attribute_code_hint')} value={form.code} onChange={(e) => setForm({ ...form, code: e.currentTarget.value })} dir="ltr" w={160} required data-testid="attribute-code" />
+          <TextInput label={t('catalog.attribute_code')} placeholder={t('catalog.attribute_code_hint')} value={form.code} onChange={(e) => setForm({ ...form, code: e.currentTarget.value })} dir="ltr" w={160} required data-testid="attribute-code" />
           <TextInput label={t('catalog.attribute_name')} value={form.name} onChange={(e) => setForm({ ...form, name: e.currentTarget.value })} w={180} required data-testid="attribute-name" />
           <Select label={t('catalog.attribute_type')} data={VALUE_TYPES.map((v) => ({ value: v, label: t(`catalog.attribute_types.${v}`) }))} value={form.value_type} onChange={(v) => setForm({ ...form, value_type: (v ?? 'text') as typeof form.value_type })} allowDeselect={false} w={150} data-testid="attribute-type" />
           <Checkbox label={t('catalog.attribute_required')} checked={form.is_required} onChange={(e) => setForm({ ...form, is_required: e.currentTarget.checked })} mb={8} data-testid="attribute-required" />
@@ -155,6 +157,8 @@ export default function CategoriesScreen() {
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const selected = items.find((c) => c.id === selectedId) ?? null;
   const [dialog, setDialog] = useState<CategoryDialog | null>(null);
+  const [folded, setFolded] = useState<Set<string>>(() => new Set());
+  const fold = (id: string) => setFolded((f) => { const next = new Set(f); if (next.has(id)) next.delete(id); else next.add(id); return next; });
   const remove = useDeleteCategory();
   const notifyError = useNotifyError();
   const notifySaved = useNotifySaved();
@@ -181,7 +185,7 @@ export default function CategoriesScreen() {
         <Grid.Col span={{ base: 12, md: 4 }}>
           <Card withBorder padding="xs" data-testid="category-tree">
             {items.length === 0 && !categories.isPending && <Text c="dimmed" size="sm" p="sm" data-testid="category-tree-empty">{t('catalog.categories_none')}</Text>}
-            <TreeNodes nodes={buildCategoryTree(items)} selected={selectedId} onSelect={setSelectedId} />
+            <TreeNodes nodes={buildCategoryTree(items)} selected={selectedId} onSelect={setSelectedId} folded={folded} onFold={fold} />
           </Card>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 8 }}>

@@ -11,6 +11,7 @@ import { problemMessage } from '../../lib/errors';
 import { formatNumber } from '../../lib/format';
 import { OperationProgress, type ProgressState } from '../../lib/progress';
 import { i18n } from '../../lib/i18n';
+import type { Locale } from '@chaharsu/i18n/messages';
 import { usePermissions } from '../../app/permissions';
 import { CatalogPermission } from './permissions';
 import { EXPORT_URL, useImportProducts, type ImportReport, type ImportRowError } from './catalog.api';
@@ -19,9 +20,21 @@ import { fileToBase64, MAX_IMPORT_BYTES, validRowCount } from './import-file';
 /** The steps of one import: read the file, send it, the server's answer. */
 const STEPS = 3;
 
-function rowErrorMessage(error: ImportRowError, t: (key: string, options?: Record<string, unknown>) => string): string {
+type Translate = (key: string, options?: Record<string, unknown>) => string;
+
+function rowErrorMessage(error: ImportRowError, t: Translate, locale: Locale): string {
   const key = `errors.${error.code}`;
-  return i18n.exists(key) ? t(key, error.params ?? {}) : t('errors.generic');
+  const params = Object.fromEntries(Object.entries(error.params ?? {}).map(([k, v]) => [k, typeof v === 'number' ? formatNumber(v, locale) : String(v ?? '')]));
+  return i18n.exists(key) ? t(key, params) : t('errors.generic');
+}
+
+/** The sheet's column as the person knows it: `price_3` → «قیمت ۳», `code` → «کد کالا»; unknown names as they are. */
+function columnLabel(column: string | null, t: Translate, locale: Locale): string {
+  if (!column) return '—';
+  const price = /^price_(\d+)$/.exec(column);
+  if (price) return t('catalog.import_columns.price', { level: formatNumber(Number(price[1]), locale) });
+  const key = `catalog.import_columns.${column}`;
+  return i18n.exists(key) ? t(key) : column;
 }
 
 function ReportView({ report, onImportValid, busy }: { report: ImportReport; onImportValid: () => void; busy: boolean }) {
@@ -55,8 +68,8 @@ function ReportView({ report, onImportValid, busy }: { report: ImportReport; onI
               {report.errors.map((e, i) => (
                 <Table.Tr key={`${e.row}-${e.column ?? ''}-${i}`} data-testid="import-error-row" data-row={e.row} data-code={e.code}>
                   <Table.Td>{n(e.row)}</Table.Td>
-                  <Table.Td>{e.column ?? '—'}</Table.Td>
-                  <Table.Td>{rowErrorMessage(e, t)}</Table.Td>
+                  <Table.Td>{columnLabel(e.column, t, locale)}</Table.Td>
+                  <Table.Td>{rowErrorMessage(e, t, locale)}</Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>

@@ -238,8 +238,8 @@ export function ProductFormBody({ product, onClose }: { product: ProductDto | nu
           <Select label={t('catalog.category')} data={categoryOptions(categories)} value={form.category_id} onChange={(v) => setForm({ ...form, category_id: v, attributes: {} })} searchable clearable nothingFoundMessage={t('common.empty')} placeholder={t('catalog.no_category')} data-testid="product-category" />
           <TagsInput label={t('catalog.barcodes')} description={t('catalog.barcodes_hint')} value={form.barcodes} onChange={(v) => setForm({ ...form, barcodes: v })} splitChars={[',', '،']} data-testid="product-barcodes" />
         </SimpleGrid>
-        <Group>
-          <Switch label={t('catalog.active')} checked={form.is_active} onChange={(e) => setForm({ ...form, is_active: e.currentTarget.checked })} data-testid="product-active" />
+        <Group align="flex-end">
+          <Switch mb={10} label={t('catalog.active')} checked={form.is_active} onChange={(e) => setForm({ ...form, is_active: e.currentTarget.checked })} data-testid="product-active" />
           {canMinimum && form.variants.length === 0 && (
             <TextInput label={t('catalog.minimum_stock')} description={t('catalog.minimum_stock_hint')} value={form.minimum} onChange={(e) => setForm({ ...form, minimum: e.currentTarget.value })} dir="ltr" inputMode="decimal" w={220} data-testid="product-minimum" />
           )}

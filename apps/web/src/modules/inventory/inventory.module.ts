@@ -10,6 +10,7 @@ export const inventoryModule: ModuleRegistration = {
       path: '/inventory/stock', page_key: 'inventory_stock', area: 'panel', permission: P.read, component: () => import('./stock.screen'),
       nav: { group: 'main', order: 53, icon: IconBuildingWarehouse, shortcut: 'g i' },
     },
+    { path: '/inventory/low-stock', page_key: 'inventory_low_stock', area: 'panel', permission: P.read, component: () => import('./low-stock.screen') },
     {
       path: '/inventory/movements', page_key: 'inventory_movements', area: 'panel', permission: P.read, component: () => import('./movements.screen'),
       nav: { group: 'main', order: 54, icon: IconTransfer },

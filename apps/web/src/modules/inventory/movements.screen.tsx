@@ -90,7 +90,7 @@ export default function MovementsScreen() {
 
   const columns = useMemo<ColumnDef<MovementDto, unknown>[]>(() => [
     { id: 'at', header: () => t('inventory.at'), cell: ({ row }) => <Text size="sm">{formatDate(row.original.created_at, locale)}</Text> },
-    { id: 'type', header: () => t('inventory.type'), cell: ({ row }) => <Badge variant="light" color={TYPE_COLOURS[row.original.type]}>{t(`inventory.types.${row.original.type}`)}</Badge> },
+    { id: 'type', header: () => t('inventory.type'), cell: ({ row }) => <Text size="sm" fw={600} c={TYPE_COLOURS[row.original.type]} style={{ whiteSpace: 'nowrap' }}>{t(`inventory.types.${row.original.type}`)}</Text> },
     {
       id: 'item', header: () => t('inventory.item'), cell: ({ row }) => {
         const product = productById.get(row.original.product_id);

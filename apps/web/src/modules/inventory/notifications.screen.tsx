@@ -1,9 +1,9 @@
 /** My notifications (every organisation I belong to): unread first filter, mark one or all as read, open the link. */
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type MouseEvent } from 'react';
 import { Anchor, Badge, Button, Group, SegmentedControl, Text, Tooltip, ActionIcon } from '@mantine/core';
 import { IconCheck, IconChecks } from '@tabler/icons-react';
 import type { ColumnDef, PaginationState } from '@tanstack/react-table';
-import { Link } from '@tanstack/react-router';
+import { useNavigate } from '@tanstack/react-router';
 import { Page } from '../../lib/page';
 import { DataTable } from '../../lib/data-table';
 import { i18n, useLocale } from '../../lib/i18n';
@@ -25,6 +25,14 @@ export default function NotificationsScreen() {
   const markRead = useMarkNotificationRead();
   const markAll = useMarkAllNotificationsRead();
   const notifyError = useNotifyError();
+  const navigate = useNavigate();
+  /** Opens the notification's page inside the app (no reload) and marks it read. */
+  const openLink = (event: MouseEvent, n: NotificationDto) => {
+    if (event.ctrlKey || event.metaKey || !n.link) return;
+    event.preventDefault();
+    if (!n.read_at) markRead.mutate(n.id);
+    void navigate({ href: n.link });
+  };
   const text = (n: NotificationDto) => (i18n.exists(n.title_key) ? t(n.title_key, localParams(n.params, locale)) : t('inventory.notification_unknown'));
 
   const columns = useMemo<ColumnDef<NotificationDto, unknown>[]>(() => [
@@ -33,7 +41,7 @@ export default function NotificationsScreen() {
       id: 'text', header: () => t('inventory.notification'), cell: ({ row }) => (
         <Group gap="xs" wrap="nowrap">
           {!row.original.read_at && <Badge size="xs" color="blue" data-testid="notification-unread">{t('inventory.unread')}</Badge>}
-          {row.original.link ? <Anchor component={Link} to={row.original.link} size="sm">{text(row.original)}</Anchor> : <Text size="sm" fw={row.original.read_at ? 400 : 600}>{text(row.original)}</Text>}
+          {row.original.link ? <Anchor href={row.original.link} size="sm" onClick={(event) => openLink(event, row.original)} data-testid="notification-link">{text(row.original)}</Anchor> : <Text size="sm" fw={row.original.read_at ? 400 : 600}>{text(row.original)}</Text>}
         </Group>
       ),
     },
@@ -44,7 +52,7 @@ export default function NotificationsScreen() {
         </Tooltip>
       ),
     },
-  ], [t, locale]);
+  ], [t, locale, navigate]);
 
   const unread = list.data?.unread_count ?? 0;
   return (

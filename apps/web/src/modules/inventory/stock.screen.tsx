@@ -39,12 +39,13 @@ function MinimumDialogBody({ row, onClose }: { row: StockLevelDto; onClose: () =
   );
 }
 
-export default function StockScreen() {
+/** `report`: the tab it opens on; the warehouse comes from `?warehouse_id=` (the low-stock notification's link). */
+export function StockReportScreen({ initialReport, titleKey, testId }: { initialReport: StockReport; titleKey: string; testId: string }) {
   const { t, locale } = useLocale();
   const canMinimum = usePermissions().has(InventoryPermission.minimumManage);
   const warehouses = useAllWarehouses().items;
-  const [report, setReport] = useState<StockReport>('levels');
-  const [warehouseId, setWarehouseId] = useState<string | null>(null);
+  const [report, setReport] = useState<StockReport>(initialReport);
+  const [warehouseId, setWarehouseId] = useState<string | null>(() => new URLSearchParams(window.location.search).get('warehouse_id'));
   const [paging, setPaging] = useState<PaginationState>({ pageIndex: 0, pageSize: 50 });
   const stock = useStock(report, { warehouse_id: warehouseId, limit: paging.pageSize, offset: paging.pageIndex * paging.pageSize });
   const [editing, setEditing] = useState<StockLevelDto | null>(null);
@@ -80,7 +81,7 @@ export default function StockScreen() {
   ], [t, locale, warehouses, canMinimum]);
 
   return (
-    <Page titleKey="pages.inventory_stock" testId="stock-screen">
+    <Page titleKey={titleKey} testId={testId}>
       <Group align="flex-end" justify="space-between" wrap="wrap">
         <Tabs value={report} onChange={(v) => { setReport((v ?? 'levels') as StockReport); setPaging({ ...paging, pageIndex: 0 }); }}>
           <Tabs.List>
@@ -95,4 +96,8 @@ export default function StockScreen() {
       </Modal>
     </Page>
   );
+}
+
+export default function StockScreen() {
+  return <StockReportScreen initialReport="levels" titleKey="pages.inventory_stock" testId="stock-screen" />;
 }

@@ -47,6 +47,8 @@ function useQrImages(values: string[]): Map<string, string> {
 
 /** The print rules: only the label sheet is printed, one label per page of the label's size. */
 function printCss(size: { w: number; h: number }): string {
+  // The QR takes at most 45% of the width, so the name keeps room for two or three lines.
+  const qr_mm = Math.min(size.h - 4, Math.round(size.w * 0.45));
   return `
 @page { size: ${size.w}mm ${size.h}mm; margin: 0; }
 @media print {
@@ -57,12 +59,18 @@ function printCss(size: { w: number; h: number }): string {
 }
 .wh-label { width: ${size.w}mm; height: ${size.h}mm; box-sizing: border-box; padding: 2mm; display: flex; gap: 2mm; align-items: center;
   font-family: Vazirmatn, Tahoma, sans-serif; border: 1px dashed #bbb; background: #fff; color: #000; overflow: hidden; }
-.wh-label img { height: ${size.h - 4}mm; width: ${size.h - 4}mm; flex: none; image-rendering: pixelated; }
+.wh-label img { height: ${qr_mm}mm; width: ${qr_mm}mm; flex: none; image-rendering: pixelated; }
 .wh-label .wh-text { display: flex; flex-direction: column; gap: 1mm; min-width: 0; }
 .wh-label .wh-name { font-size: ${size.h >= 40 ? 11 : 9}pt; font-weight: 700; line-height: 1.25; overflow: hidden; display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical; }
 .wh-label .wh-code { font-size: 8pt; direction: ltr; unicode-bidi: isolate; text-align: start; }
 .wh-label .wh-unit { font-size: 7pt; color: #333; }
 `;
+}
+
+/** Latin/digit runs such as `SKU-42` kept on one line: a break after their hyphen scrambles them inside Persian text. */
+function UnbrokenCodes({ text }: { text: string }) {
+  const parts = text.split(/([A-Za-z0-9][A-Za-z0-9\-_./]*[A-Za-z0-9])/);
+  return <>{parts.map((part, i) => (i % 2 === 1 ? <span key={i} style={{ whiteSpace: 'nowrap' }}>{part}</span> : part))}</>;
 }
 
 export default function LabelsScreen() {
@@ -142,7 +150,7 @@ export default function LabelsScreen() {
             <div className="wh-label" key={`${label.key}-${label.n}`} dir={locale === 'fa' || locale === 'ar' ? 'rtl' : 'ltr'} data-testid="label">
               {images.get(label.value) && <img src={images.get(label.value)} alt={label.value} />}
               <div className="wh-text">
-                <div className="wh-name" dir="auto">{label.name}</div>
+                <div className="wh-name" dir="auto"><UnbrokenCodes text={label.name} /></div>
                 <div className="wh-code">{label.code}</div>
                 <div className="wh-unit">{label.unit}</div>
               </div>
