@@ -138,6 +138,8 @@ export function startAgent(options: AgentOptions): RunningAgent {
         // Connected and reporting: this version is healthy (the supervisor's trial of a new version waits for this).
         if (link.send({ type: 'heartbeat', health }) && !healthyMarked) { updater.markHealthy(); healthyMarked = true; }
         updater.checkConfirmation();
+        // The supervisor writes its verdict after this version marked itself healthy: reported at the next heartbeat.
+        updater.reportOutcome();
         const entries = log.takeShippable(100);
         if (entries.length && !link.send({ type: 'log', entries })) log.requeue(entries);
       }

@@ -37,7 +37,7 @@ export function branchSyncRoutes(service: BranchSyncService, hub: Hub, releases:
         agent: header(AGENT_DOWNLOAD_HEADERS.agent), time: header(AGENT_DOWNLOAD_HEADERS.time), proof: header(AGENT_DOWNLOAD_HEADERS.proof),
         version: req.params.version, path: agentReleaseDownloadPath(req.params.version),
       });
-      return reply.header('content-type', 'application/octet-stream').header('content-length', release.size_bytes)
+      return reply.header('content-type', 'application/octet-stream').header('content-length', String(release.size_bytes))
         .header('x-content-sha256', release.sha256).send(createReadStream(path.join(releases.dir, release.artifact_file)));
     });
 

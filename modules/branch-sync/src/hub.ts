@@ -184,7 +184,7 @@ export function createHub(deps: HubDeps): Hub {
     const clock_skew_ms = Math.round(new Date(health.agent_time).getTime() - Date.now());
     const state = await inTransaction(db, orgScope(session.org_id), async (tx) => {
       const seen = await agentRepository.heartbeat(tx, session.org_id, session.agent_id, { health, clock_skew_ms, agent_version: health.agent_version, hostname: health.hostname });
-      if (seen === 'revoked') return seen;
+      if (seen === 'revoked') return { seen, offer: null };
       await connectionRepository.touch(tx, session.org_id, session.agent_id, options.instance_id);
       const last = await healthRepository.lastAt(tx, session.org_id, session.agent_id);
       if (!last || Date.now() - new Date(last).getTime() >= options.health_sample_interval_ms) {
@@ -192,22 +192,17 @@ export function createHub(deps: HubDeps): Hub {
         await healthRepository.prune(tx, session.org_id, session.agent_id, options.health_keep_days);
       }
       if (seen === 'came_online') await eventRepository.insert(tx, { org_id: session.org_id, id: newId(), agent_id: session.agent_id, branch_id: session.branch_id, kind: 'online', level: 'info', message: 'agent online', detail: null });
-      return seen;
+      // In the same transaction: a new offer reaches a connected agent within one heartbeat, on any instance.
+      const agent = await agentRepository.byId(tx, session.org_id, session.agent_id);
+      return { seen, offer: agent ? await offerFor(tx, agent, health.agent_version) : null };
     });
     // Revoked while connected (or re-enrolled elsewhere): the socket goes now, the handshake refuses it from here on.
-    if (state === 'revoked') { send(session.socket, { type: 'denied', code: 'revoked' }); session.socket.close(4003, 'revoked'); return; }
-    await offerUpdate(session, health.agent_version);
-  }
-
-  /** Checked at every heartbeat: a new offer reaches a connected agent within one interval, on any instance. */
-  async function offerUpdate(session: Session, running_version: string): Promise<void> {
-    const offer = await inTransaction(db, orgScope(session.org_id), async (tx) => {
-      const agent = await agentRepository.byId(tx, session.org_id, session.agent_id);
-      return agent ? offerFor(tx, agent, running_version) : null;
-    });
-    if (!offer || offer.version === session.offered_version) return;
-    session.offered_version = offer.version;
-    send(session.socket, offer);
+    if (state.seen === 'revoked') { send(session.socket, { type: 'denied', code: 'revoked' }); session.socket.close(4003, 'revoked'); return; }
+    // Offered once per connection: the agent retries a failed download itself; a reconnect offers it again.
+    if (state.offer && state.offer.version !== session.offered_version) {
+      session.offered_version = state.offer.version;
+      send(session.socket, state.offer);
+    }
   }
 
   async function onMessage(session: Session, message: AgentMessage): Promise<void> {

@@ -19,7 +19,7 @@ import type { BranchDirectory } from './branch-sync.service.js';
 import { ReleaseVersion, downloadProofText, agentReleaseDownloadPath, type UpdateOffer, type UpdateReport } from './protocol.js';
 import './branch-sync.errors.js';
 
-export interface ReleaseRow { version: string; sha256: string; size_bytes: string; signature: string; artifact_file: string; notes: string | null; published_at: Date }
+export interface ReleaseRow { version: string; sha256: string; size_bytes: string | bigint; signature: string; artifact_file: string; notes: string | null; published_at: Date }
 interface OfferRow { org_id: string; id: string; branch_id: string | null; version: string; install_without_confirmation: boolean; created_at: Date }
 
 /** An agent's download request is accepted this far from the server's clock (the heartbeat shows the skew). */
@@ -112,9 +112,11 @@ export function createReleaseService(deps: { audit: AuditApi; branches: BranchDi
 export async function offerFor(tx: Tx, agent: AgentRow, running_version: string): Promise<UpdateOffer | null> {
   const offer = await releaseRepository.effectiveOffer(tx, agent.org_id, agent.branch_id);
   if (!offer || offer.version === running_version) return null;
-  const state = agent as AgentRow & { update_version: string | null; update_state: string | null };
-  // A version this agent refused or rolled back is not offered again; a newer offer (another version) is.
-  if (state.update_version === offer.version && (state.update_state === 'rejected' || state.update_state === 'rolled_back')) return null;
+  const state = agent as AgentRow & { update_version: string | null; update_state: string | null; update_at: Date | null };
+  // A version this agent refused or rolled back is not offered again, unless the manager offers it anew after that
+  // (e.g. once the branch's network is fixed); a newer offer of another version always goes out.
+  const failed = state.update_version === offer.version && (state.update_state === 'rejected' || state.update_state === 'rolled_back');
+  if (failed && state.update_at && new Date(state.update_at) >= new Date(offer.created_at)) return null;
   const release = await releaseRepository.byVersion(tx, offer.version);
   if (!release) return null;
   return {

@@ -5,13 +5,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, test } from 'vitest';
 import { linuxPlatform } from '../platform.js';
 import { linuxInstaller } from './installer.js';
-import { EXIT_SWITCH_VERSION, healthyFile, pendingFile, readOutcome, supervise, trialVersion, type RunningVersion, type SupervisorOptions } from './supervisor.js';
+import { EXIT_SWITCH_VERSION, healthyFile, pendingFile, readOutcome, supervise, trialFile, trialVersion, type RunningVersion, type SupervisorOptions } from './supervisor.js';
 
 /** A stand-in agent version: marks itself healthy like the real agent does after connecting, then stays up. */
 const healthyVersion = (version: string, data_dir: string): Buffer => Buffer.from(
   `#!/bin/sh\nmkdir -p '${data_dir}/update'\nprintf '{"version":"${version}","pid":%s}' $$ > '${data_dir}/update/healthy.json.tmp'\nmv '${data_dir}/update/healthy.json.tmp' '${data_dir}/update/healthy.json'\nexec sleep 30\n`);
 /** A broken version: exits at once. */
-const crashingVersion = Buffer.from('#!/bin/sh\necho "cannot start" >&2\nexit 3\n');
+const crashingVersion = Buffer.from('#!/bin/sh\nexit 3\n');
 /** A version that runs but never connects. */
 const silentVersion = Buffer.from('#!/bin/sh\nexec sleep 30\n');
 
@@ -77,6 +77,21 @@ describe('switching agent versions on Linux', () => {
     children.push(running);
     expect(outcome.outcome).toBe('rolled_back');
     expect(installer.currentVersion()).toBe('1.0.0');
+  });
+
+  test('a supervisor restarted in the middle of a trial finishes it: a broken new version is still rolled back', async () => {
+    const { installer, options, data_dir } = setup();
+    installer.stage('2.0.0', crashingVersion);
+    // As left by a power cut right after the switch: `current` on the new version, the trial unfinished.
+    options.platform.writeFileAtomic(trialFile(data_dir), JSON.stringify({ version: '2.0.0' }));
+    installer.activate('2.0.0');
+    const stop = new AbortController();
+    const done = supervise(options, stop.signal);
+    await expect.poll(() => readOutcome(data_dir), { timeout: 5_000 }).toMatchObject({ version: '2.0.0', outcome: 'rolled_back' });
+    expect(installer.currentVersion()).toBe('1.0.0');
+    await expect.poll(() => existsSync(healthyFile(data_dir)) && JSON.parse(readFileSync(healthyFile(data_dir), 'utf8')).version, { timeout: 5_000 }).toBe('1.0.0');
+    stop.abort();
+    await Promise.race([done, sleep(8_000)]);
   });
 
   test('the supervisor switches when the agent exits asking for it, and restarts a version that died', async () => {

@@ -26,6 +26,8 @@ export const updateDir = (data_dir: string): string => path.join(data_dir, 'upda
 export const pendingFile = (data_dir: string): string => path.join(updateDir(data_dir), 'pending.json');
 export const healthyFile = (data_dir: string): string => path.join(updateDir(data_dir), 'healthy.json');
 export const outcomeFile = (data_dir: string): string => path.join(updateDir(data_dir), 'outcome.json');
+/** Present while a trial runs: a supervisor that restarts (crash, reboot) finishes the trial instead of trusting `current`. */
+export const trialFile = (data_dir: string): string => path.join(updateDir(data_dir), 'trial.json');
 
 export const PendingUpdate = z.object({ version: z.string().min(1).max(50) });
 export const HealthyMark = z.object({ version: z.string().min(1).max(50), pid: z.number().int() });
@@ -89,12 +91,14 @@ async function cameUpHealthy(options: SupervisorOptions, running: RunningVersion
 export async function trialVersion(options: SupervisorOptions, version: string): Promise<{ running: RunningVersion; outcome: UpdateOutcome }> {
   const { installer, platform, data_dir } = options;
   rmSync(healthyFile(data_dir), { force: true });
+  platform.writeFileAtomic(trialFile(data_dir), JSON.stringify({ version }));
   installer.activate(version);
   options.log(`switched to version ${version}; waiting up to ${options.health_timeout_ms} ms for it to come up`);
   const candidate = startVersion(options, version);
   if (await cameUpHealthy(options, candidate)) {
     const outcome: UpdateOutcome = { version, outcome: 'installed', detail: null };
     platform.writeFileAtomic(outcomeFile(data_dir), JSON.stringify(outcome));
+    rmSync(trialFile(data_dir), { force: true });
     installer.prune();
     return { running: candidate, outcome };
   }
@@ -104,6 +108,7 @@ export async function trialVersion(options: SupervisorOptions, version: string):
   const detail = exitCode === null ? `did not connect and report healthy within ${options.health_timeout_ms} ms` : `exited with code ${exitCode} before reporting healthy`;
   const outcome: UpdateOutcome = { version, outcome: 'rolled_back', detail };
   platform.writeFileAtomic(outcomeFile(data_dir), JSON.stringify(outcome));
+  rmSync(trialFile(data_dir), { force: true });
   options.log(`version ${version} ${detail}: rolled back to ${back}`);
   platform.notifyUser('chaharsu', `update to ${version} failed; version ${back} restored`);
   return { running: startVersion(options, back), outcome };
@@ -113,7 +118,10 @@ export async function trialVersion(options: SupervisorOptions, version: string):
 export async function supervise(options: SupervisorOptions, signal: AbortSignal): Promise<void> {
   const first = options.installer.currentVersion();
   if (!first) throw new Error(`no agent version installed under ${options.installer.root}`);
-  let running = startVersion(options, first);
+  const unfinished = readJson(trialFile(options.data_dir), PendingUpdate);
+  let running = unfinished && unfinished.version === first
+    ? (await trialVersion(options, first)).running
+    : startVersion(options, first);
   signal.addEventListener('abort', () => void stopVersion(running), { once: true });
   while (!signal.aborted) {
     const code = await running.exited;

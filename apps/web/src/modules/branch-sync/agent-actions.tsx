@@ -48,7 +48,7 @@ function EnrolmentDialog({ branch_id, branch_name, onClose }: { branch_id: strin
           <Alert color="yellow">{t('branch_sync.code_shown_once', { date: formatDate(code.expires_at, locale) })}</Alert>
           <Secret value={code.code} testId="enrolment-code" />
           <Text size="sm" fw={500}>{t('branch_sync.enrolment_steps_title')}</Text>
-          <List type="ordered" size="sm" spacing={4} style={{ listStyleType: LIST_STYLE[locale] }}>
+          <List type="ordered" size="sm" spacing={4} listStyleType={LIST_STYLE[locale]}>
             <List.Item>{t('branch_sync.enrolment_step_install')}</List.Item>
             <List.Item>{t('branch_sync.enrolment_step_paste')}</List.Item>
             <List.Item>{t('branch_sync.enrolment_step_fingerprint')}</List.Item>

@@ -16,7 +16,7 @@ export function AgentStatusBadge({ agent }: { agent: AgentInfo | null }) {
 
 export function CommandStateBadge({ state }: { state: CommandDto['state'] }) {
   const { t } = useLocale();
-  return <Badge color={STATE_COLOUR[state]} variant="light" data-testid="command-state" data-state={state}>{t(`branch_sync.state.${state}`)}</Badge>;
+  return <Badge color={STATE_COLOUR[state]} variant="light" style={{ minWidth: 'max-content' }} data-testid="command-state" data-state={state}>{t(`branch_sync.state.${state}`)}</Badge>;
 }
 
 /** Bytes in GB / MB / KB, with the reader's digits. */

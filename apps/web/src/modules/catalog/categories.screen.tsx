@@ -83,7 +83,7 @@ function AttributeForm({ category_id }: { category_id: string }) {
     <form onSubmit={(e) => { e.preventDefault(); submit(); }} data-testid="attribute-form">
       <Stack gap="xs">
         <Group align="flex-end" gap="xs" wrap="wrap">
-          <TextInput label={t('catalog.attribute_code')} placeholder={t('catalog.attribute_code_hint')} value={form.code} onChange={(e) => setForm({ ...form, code: e.currentTarget.value })} dir="ltr" w={160} required data-testid="attribute-code" />
+          <TextInput label={t('catalog.attribute_code')} placeholder={t('catalog.attribute_code_example')} value={form.code} onChange={(e) => setForm({ ...form, code: e.currentTarget.value })} dir="ltr" w={160} required data-testid="attribute-code" />
           <TextInput label={t('catalog.attribute_name')} value={form.name} onChange={(e) => setForm({ ...form, name: e.currentTarget.value })} w={180} required data-testid="attribute-name" />
           <Select label={t('catalog.attribute_type')} data={VALUE_TYPES.map((v) => ({ value: v, label: t(`catalog.attribute_types.${v}`) }))} value={form.value_type} onChange={(v) => setForm({ ...form, value_type: (v ?? 'text') as typeof form.value_type })} allowDeselect={false} w={150} data-testid="attribute-type" />
           <Checkbox label={t('catalog.attribute_required')} checked={form.is_required} onChange={(e) => setForm({ ...form, is_required: e.currentTarget.checked })} mb={8} data-testid="attribute-required" />

@@ -99,9 +99,9 @@ function VariantRows({ rows, onChange, showMinimum }: { rows: VariantRow[]; onCh
         <Group key={row.key} align="flex-end" wrap="nowrap" gap="xs" data-testid="variant-row">
           <TextInput label={t('catalog.variant_sku')} value={row.sku} onChange={(e) => set(row.key, { sku: e.currentTarget.value })} dir="ltr" w={130} required data-testid="variant-sku" />
           <TextInput label={t('catalog.variant_name')} value={row.name} onChange={(e) => set(row.key, { name: e.currentTarget.value })} w={160} required data-testid="variant-name" />
-          <TagsInput label={t('catalog.barcodes')} value={row.barcodes} onChange={(v) => set(row.key, { barcodes: v })} splitChars={[',', '،', ' ']} style={{ flex: 1 }} data-testid="variant-barcodes" />
+          <TagsInput label={t('catalog.barcodes')} value={row.barcodes} onChange={(v) => set(row.key, { barcodes: v.map(toLatinDigits) })} splitChars={[',', '،', ' ']} style={{ flex: 1 }} data-testid="variant-barcodes" />
           <TextInput label={t('catalog.variant_price')} value={row.price} onChange={(e) => set(row.key, { price: e.currentTarget.value })} dir="ltr" inputMode="numeric" w={120} data-testid="variant-price" />
-          {showMinimum && <TextInput label={t('catalog.minimum_stock')} value={row.minimum} onChange={(e) => set(row.key, { minimum: e.currentTarget.value })} dir="ltr" inputMode="decimal" w={90} data-testid="variant-minimum" />}
+          {showMinimum && <TextInput label={t('catalog.variant_minimum')} value={row.minimum} onChange={(e) => set(row.key, { minimum: e.currentTarget.value })} dir="ltr" inputMode="decimal" w={100} data-testid="variant-minimum" />}
           <Tooltip label={t('catalog.variant_remove')}>
             <ActionIcon variant="subtle" color="red" mb={4} onClick={() => onChange(rows.filter((r) => r.key !== row.key))} aria-label={t('catalog.variant_remove')} data-testid="variant-remove"><IconTrash size={18} /></ActionIcon>
           </Tooltip>
@@ -236,7 +236,7 @@ export function ProductFormBody({ product, onClose }: { product: ProductDto | nu
         </SimpleGrid>
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
           <Select label={t('catalog.category')} data={categoryOptions(categories)} value={form.category_id} onChange={(v) => setForm({ ...form, category_id: v, attributes: {} })} searchable clearable nothingFoundMessage={t('common.empty')} placeholder={t('catalog.no_category')} data-testid="product-category" />
-          <TagsInput label={t('catalog.barcodes')} description={t('catalog.barcodes_hint')} value={form.barcodes} onChange={(v) => setForm({ ...form, barcodes: v })} splitChars={[',', '،']} data-testid="product-barcodes" />
+          <TagsInput label={t('catalog.barcodes')} description={t('catalog.barcodes_hint')} value={form.barcodes} onChange={(v) => setForm({ ...form, barcodes: v.map(toLatinDigits) })} splitChars={[',', '،']} data-testid="product-barcodes" />
         </SimpleGrid>
         <Group align="flex-end">
           <Switch mb={10} label={t('catalog.active')} checked={form.is_active} onChange={(e) => setForm({ ...form, is_active: e.currentTarget.checked })} data-testid="product-active" />
