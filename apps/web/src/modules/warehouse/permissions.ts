@@ -11,6 +11,6 @@ export const WarehousePermission = {
   employeesManage: `${warehouse}.employees.manage`,
   reverse: `${warehouse}.reverse`,
   backupsManage: `${warehouse}.backups.manage`,
-  catalogRead: 'catalog.read',
+  catalogRead: `${'catalog'}.read`,
   staffRead: 'org.staff.read',
 } as const;
