@@ -156,8 +156,8 @@ async function postJson<T>(client: TestClient, url: string, body?: unknown): Pro
   return response.body;
 }
 
-async function openCommandCount(db: pg.Client): Promise<Record<string, number>> {
-  const rows = await db.query<{ state: string; n: string }>('select state, count(*) as n from branch_sync.command group by state');
+async function openCommandCount(db: pg.Client, branch_ids: string[]): Promise<Record<string, number>> {
+  const rows = await db.query<{ state: string; n: string }>('select state, count(*) as n from branch_sync.command where branch_id = any($1::uuid[]) group by state', [branch_ids]);
   return Object.fromEntries(rows.rows.map((r) => [r.state, Number(r.n)]));
 }
 
@@ -189,7 +189,8 @@ export async function runFaultScenario(options: FaultRunOptions): Promise<FaultR
     const demo = orgs.body.items.find((o) => o.slug === 'demo');
     if (!demo) throw new Error('demo organisation missing');
     await postJson(client, `/api/me/organisations/${demo.org_id}/select`);
-    const branchIds = (await client.get<{ items: Array<{ id: string }> }>('/api/org/branches')).body.items.map((b) => b.id);
+    // Fresh branches of the harness's own: the demo seed's branches already carry a demo agent and its commands.
+    const branchIds: string[] = [];
     while (branchIds.length < options.branches) {
       branchIds.push((await postJson<{ id: string }>(client, '/api/org/branches', { name: `شعبه آزمون خطا ${branchIds.length + 1}`, code: `F${branchIds.length + 1}` })).id);
     }
@@ -261,10 +262,10 @@ export async function runFaultScenario(options: FaultRunOptions): Promise<FaultR
 
     // ---- wait until nothing is open (each command visible in one state all along) ----
     const deadline = Date.now() + 120_000 + options.commands * 300;
-    let states = await openCommandCount(admin);
+    let states = await openCommandCount(admin, models.map((m) => m.branch_id));
     while (Date.now() < deadline && ((states.pending ?? 0) + (states.delivered ?? 0) + (states.received ?? 0)) > 0) {
       await sleep(500);
-      states = await openCommandCount(admin);
+      states = await openCommandCount(admin, models.map((m) => m.branch_id));
     }
     log(`states: ${JSON.stringify(states)} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     // The catalog mirror converges too: the server's row hashes equal the branch databases' (agents still
@@ -276,7 +277,7 @@ export async function runFaultScenario(options: FaultRunOptions): Promise<FaultR
     log(`mirrors ${mirrorProblems.length ? 'differ' : 'equal'} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     for (const agent of agents) await agent.stop();
 
-    problems.push(...(await verifyServer(admin, sent)));
+    problems.push(...(await verifyServer(admin, sent, models.map((m) => m.branch_id))));
     for (const model of models) problems.push(...(await verifyBranch(model, sent.filter((s) => s.branch === model.index))));
     if (problems.length) for (const [i, agent] of agents.entries()) log(`agent ${i} output (tail): ${agent.output.slice(-1500)}`);
     const outcomes = { applied: sent.filter((s) => s.expected === 'applied').length, failed: sent.filter((s) => s.expected === 'failed').length };
@@ -311,9 +312,9 @@ async function verifyMirrors(admin: pg.Client, models: BranchModel[]): Promise<s
   return problems;
 }
 
-async function verifyServer(admin: pg.Client, sent: SentCommand[]): Promise<string[]> {
+async function verifyServer(admin: pg.Client, sent: SentCommand[], branch_ids: string[]): Promise<string[]> {
   const problems: string[] = [];
-  const rows = await admin.query<{ id: string; state: string; last_error: string | null }>('select id, state, last_error from branch_sync.command');
+  const rows = await admin.query<{ id: string; state: string; last_error: string | null }>('select id, state, last_error from branch_sync.command where branch_id = any($1::uuid[])', [branch_ids]);
   const byId = new Map(rows.rows.map((r) => [r.id, r]));
   if (rows.rows.length !== sent.length) problems.push(`server holds ${rows.rows.length} commands, ${sent.length} were sent`);
   for (const s of sent) {
