@@ -1,7 +1,6 @@
 /**
  * The real server (apps/server/src/main.ts) as a separate OS process on a test database, so a test can
  * SIGKILL it mid-protocol and start it again on the same port, data dir and secret key.
- * (Same idea as modules/credit-sales/src/testing/server-process.ts, for tests outside a module.)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';

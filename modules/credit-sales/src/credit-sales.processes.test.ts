@@ -10,7 +10,7 @@ import { createTestDatabase, type TestDatabase } from '@chaharsu/db/testing';
 import { startTestServer, TestClient, type TestServer } from '../../../tests/support/server.js';
 import { signIn, SIGN_IN_FRIENDLY_ENV } from '../../../tests/support/sign-in.js';
 import { CreditSalesAdmin, DEMO_OWNER_PHONE, orgIdOf, runLoadWorker } from './testing/http.js';
-import { serverProcess, type ServerProcess } from './testing/server-process.js';
+import { serverProcess, type ServerProcess } from '../../../tests/support/server-process.js';
 import type { LoadResult } from './testing/load-worker.js';
 
 async function chargesOf(superuser_url: string, seller_ids: string[]) {
