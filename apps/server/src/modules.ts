@@ -7,14 +7,14 @@
  */
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { inTransaction, sql, type Db } from '@chaharsu/db';
+import type { Db } from '@chaharsu/db';
 import type { ModuleDefinition } from '@chaharsu/http';
 import { PLATFORM_ADMIN, SUPPORT_PARTNER } from '@chaharsu/access';
 import { createAuditModule } from '@chaharsu/audit';
 import { createIdentityModule, identityConfigFrom } from '@chaharsu/identity';
 import { createOrgsModule } from '@chaharsu/orgs';
 import { createLedgerModule } from '@chaharsu/ledger';
-import { createApiKeyCache, createCreditSalesModule } from '@chaharsu/credit-sales';
+import { createCreditSalesModule } from '@chaharsu/credit-sales';
 import { seedCreditSalesDemo } from '@chaharsu/credit-sales/testing';
 import { createCatalogModule } from '@chaharsu/catalog';
 import { createInventoryModule } from '@chaharsu/inventory';
@@ -58,10 +58,8 @@ export function composeModules(deps: { db: Db; config: Config; logger: Logger; l
   const audit = createAuditModule();
   const identity = createIdentityModule({ db, config: identityConfigFrom(config), audit: audit.api, logger, secret_key: loadSecretKey(config) });
   const orgs = createOrgsModule({ db, audit: audit.api, identity: identity.api });
-  // API keys resolved once per few seconds per process, not once per request (the seller API's hot path).
-  const apiKeys = createApiKeyCache((token) => identity.api.resolveApiKey(token));
   const ledger = createLedgerModule();
-  const creditSales = createCreditSalesModule({ db, ledger: ledger.api, audit: audit.api, identity: identity.api, logger, api_key_cache: apiKeys });
+  const creditSales = createCreditSalesModule({ db, ledger: ledger.api, audit: audit.api, identity: identity.api, logger });
   const notify = createNotifyModule();
   const catalog = createCatalogModule({ audit: audit.api });
   const stockPorts = createStockPorts(orgs.api);
@@ -78,11 +76,9 @@ export function composeModules(deps: { db: Db; config: Config; logger: Logger; l
     audit: audit.api, inventory: inventory.api, catalog: catalog.api, secret_key: loadSecretKey(config), logger,
     face_match_threshold: config.WAREHOUSE_FACE_THRESHOLD,
     jobs: jobs ?? undefined, daily_backup_cron: config.BACKUP_DAILY_CRON,
-    // orgs has no count in its API yet: the platform-admin scope of row-level security shows every organisation.
     org_backups: {
       policy: config.WAREHOUSE_ORG_BACKUPS,
-      organisation_count: () => inTransaction(db, { org_id: null, user_id: null, platform_admin: true }, async (tx) =>
-        Number((await sql<{ n: number }>`select count(*)::int as n from orgs.organisation`.execute(tx)).rows[0]?.n ?? 0)),
+      organisation_count: () => orgs.api.organisationCount(),
     },
     backups: {
       folder: config.BACKUP_DIR ? path.resolve(config.root_dir, config.BACKUP_DIR) : path.join(config.DATA_DIR, 'backups'),
@@ -117,7 +113,7 @@ export function composeModules(deps: { db: Db; config: Config; logger: Logger; l
 
   const auth: AuthPorts = {
     resolveSession: (token, request) => identity.api.resolveSession(token, request, (org_id) => orgs.api.idleMinutesFor(org_id)),
-    resolveApiKey: (token) => apiKeys.resolve(token),
+    resolveApiKey: (token) => identity.api.resolveApiKey(token),
     permissionsInOrg: (session, org_id) => orgs.api.permissionsInOrg(session, org_id),
     platformPermissions,
   };

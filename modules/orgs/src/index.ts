@@ -29,6 +29,8 @@ export interface OrgsApi {
   permissionsInOrg(person: Person, org_id: string): Promise<ReadonlySet<string> | null>;
   /** The organisation's session idle timeout in minutes, or null for the platform default. */
   idleMinutesFor(org_id: string): Promise<number | null>;
+  /** How many organisations the whole installation holds (e.g. whether a local backup would carry only one). */
+  organisationCount(): Promise<number>;
   /** The branches the acting person works in (every active branch for owners, support and platform operators). */
   branchIdsOf(ctx: Ctx): Promise<string[]>;
   organisations: OrganisationsService;
@@ -53,6 +55,10 @@ export function createOrgsModule(deps: OrgsDeps & { db: Db }): ModuleDefinition 
     },
     async idleMinutesFor(org_id) {
       return inTransaction(deps.db, { org_id, user_id: null }, (tx) => repo.sessionIdleMinutes(tx, org_id));
+    },
+    async organisationCount() {
+      // The platform-admin scope of row-level security: a count across the installation, no rows leave.
+      return inTransaction(deps.db, { org_id: null, user_id: null, platform_admin: true }, (tx) => repo.countOrganisations(tx));
     },
     async branchIdsOf(ctx) {
       const org_id = orgIdOf(ctx);

@@ -10,6 +10,12 @@ export async function findOrganisation(db: Q, org_id: string): Promise<Organisat
   return db.selectFrom('orgs.organisation').selectAll().where('org_id', '=', org_id).executeTakeFirst() as Promise<OrganisationRow | undefined>;
 }
 
+/** How many organisations the database holds (what the caller's row-level-security scope lets it see). */
+export async function countOrganisations(db: Q): Promise<number> {
+  const row = await db.selectFrom('orgs.organisation').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 export async function findOrganisationBySlug(db: Q, slug: string): Promise<OrganisationRow | undefined> {
   return db.selectFrom('orgs.organisation').selectAll().where('slug', '=', slug).executeTakeFirst() as Promise<OrganisationRow | undefined>;
 }

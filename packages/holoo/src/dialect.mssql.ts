@@ -8,6 +8,7 @@ import {
   APPLIED_COMMAND_TABLE,
   CHANGE_LOG_TABLE,
   errorField,
+  toNaiveDateTime,
   type AnySelect,
   type ColumnInfo,
   type ColumnKind,
@@ -17,7 +18,6 @@ import {
   type NaiveDateTime,
   type UpdateFromValues,
 } from './dialect.js';
-import { toNaiveDateTime } from './dialect.js';
 
 const kindByType: Record<string, ColumnKind> = {
   int: 'integer', smallint: 'integer', tinyint: 'integer', bigint: 'integer',
