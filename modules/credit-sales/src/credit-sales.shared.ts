@@ -6,7 +6,6 @@ import type { LedgerApi } from '@chaharsu/ledger';
 import type { Logger } from 'pino';
 import type { Db } from '@chaharsu/db';
 import type { SellerDirectory } from './seller-directory.js';
-import type { ApiKeyCache } from './api-key-cache.js';
 import { MAX_CHARGE_RIAL, MIN_CHARGE_RIAL, type SellerDto } from './credit-sales.contracts.js';
 import type { SellerRow } from './credit-sales.repository.js';
 import './credit-sales.errors.js';
@@ -23,8 +22,6 @@ export interface CreditSalesDeps {
   audit: AuditApi;
   identity: ApiKeyIssuer;
   logger: Logger;
-  /** The server's API-key cache, so a revoked key stops at once in this process. */
-  api_key_cache?: ApiKeyCache;
 }
 
 export interface Shared extends CreditSalesDeps { sellers: SellerDirectory }

@@ -20,7 +20,6 @@ import type { CreditSalesDeps } from './credit-sales.shared.js';
 export * from './credit-sales.contracts.js';
 export { CreditSalesErrors } from './credit-sales.errors.js';
 export { CreditSalesPermissions } from './credit-sales.routes.js';
-export { createApiKeyCache, type ApiKeyCache, type ResolvedApiKey } from './api-key-cache.js';
 export { parseMobile, normaliseMobile, operatorOf, OPERATORS, type Operator } from './phone.js';
 export { CHARGE_SCOPE, type CreditSalesDeps, type ApiKeyIssuer } from './credit-sales.shared.js';
 export type { CreditSalesReconcile, SellerReconcileLine } from './reports.service.js';

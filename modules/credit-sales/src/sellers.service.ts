@@ -150,7 +150,6 @@ export function createSellersService(shared: Shared) {
       const row = await repo.revokeApiKey(ctx.db, orgOf(ctx), seller_id, api_key_id);
       if (!row) throw new AppError('credit_sales.api_key_not_found');
       await shared.identity.revokeApiKey(ctx, api_key_id);
-      shared.api_key_cache?.invalidate(api_key_id);
       await audit.record(ctx, { action: 'credit_sales.api_key.revoke', entity_type: 'credit_sales.seller', entity_id: seller_id, after: { api_key_id } });
       return { id: row.api_key_id, name: row.name, key_prefix: row.key_prefix, created_at: row.created_at.toISOString(), revoked_at: iso(row.revoked_at) };
     },

@@ -14,13 +14,25 @@ import { createTelegramLinkService } from './telegram/telegram-link.service.js';
 import * as usersRepo from './users.repository.js';
 import type { SmsProvider } from './sms/sms.provider.js';
 import type { DevInbox } from './sms/dev.js';
+import { createApiKeyCache } from './api-key-cache.js';
 
 export function createIdentityServices(deps: ServiceDeps & { sms: SmsProvider; dev_inbox: DevInbox | null; telegram: () => TelegramCodeSender | null }) {
   const users = createUsersService(deps);
   const sessions = createSessionsService(deps);
   const otp = createOtpService({ ...deps, sessions, users });
   const password = createPasswordService({ ...deps, sessions });
-  const apiKeys = createApiKeysService(deps);
+  // Machine clients authenticate on every request: resolved keys are cached briefly in-process, and this
+  // process forgets a key the moment it is revoked here (other instances within the cache's lifetime).
+  const uncachedApiKeys = createApiKeysService(deps);
+  const apiKeyCache = createApiKeyCache((token) => uncachedApiKeys.resolve(token));
+  const apiKeys = {
+    ...uncachedApiKeys,
+    resolve: (token: string) => apiKeyCache.resolve(token),
+    async revoke(ctx: Ctx, id: string): Promise<void> {
+      await uncachedApiKeys.revoke(ctx, id);
+      apiKeyCache.invalidate(id);
+    },
+  };
   const telegramLinks = createTelegramLinkService(deps);
 
   /** The signed-in person's own view (GET /api/me), inside the caller's transaction. */
