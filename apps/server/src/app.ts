@@ -4,7 +4,6 @@
  */
 import Fastify, { type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -22,6 +21,7 @@ import type { Config } from './config.js';
 import { errorHandler, sendProblem } from './problem.js';
 import { CSRF_HEADER, SESSION_COOKIE, type AuthPorts, type SessionInfo } from './ports.js';
 import { createMetrics } from './metrics.js';
+import { securityHeaders } from './security-headers.js';
 
 export interface BuildAppOptions {
   config: Config;
@@ -95,7 +95,7 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: App; ro
     reply.header('x-request-id', request.id);
   });
 
-  await app.register(helmet, {
+  const headers = securityHeaders({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -114,7 +114,11 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: App; ro
       },
     },
     crossOriginEmbedderPolicy: false,
-    hsts: config.NODE_ENV === 'production',
+    strictTransportSecurity: config.NODE_ENV === 'production',
+  });
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(headers);
+    done();
   });
   await app.register(cookie);
   await app.register(websocket);

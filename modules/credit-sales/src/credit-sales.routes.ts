@@ -34,17 +34,11 @@ const SellerReconcile = z.object({
   sellers: z.array(z.object({ seller_id: z.uuid(), name: z.string(), balance_rial: z.number().int(), expected_rial: z.number().int(), approved_rial: z.number().int(), corrections_rial: z.number().int(), sold_rial: z.number().int(), ok: z.boolean() })),
 });
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-/**
- * The charge route is the hot path and answers JSON to machines: @fastify/helmet 13 rebuilds its
- * middleware (and re-parses the CSP) on every request, ~8% of the server's CPU per charge, for headers
- * that only matter to browsers. The route skips it and sets the two that matter for a JSON API itself.
- */
-const WITHOUT_BROWSER_HEADERS = { helmet: false } as const;
+/** A JSON API for machines: never cached by intermediaries. */
 const API_HEADERS = { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' } as const;
 
 function sellerApiRoutes(app: App, s: CreditSalesServices): void {
   app.post('/api/credit-sales/v1/charges', {
-    ...WITHOUT_BROWSER_HEADERS,
     schema: {
       tags: apiTags, security: [{ api_key: [] }], body: ChargeInput, response: { 201: ChargeDto },
       headers: z.object({ 'idempotency-key': z.string().optional().describe('1–64 printable ASCII characters; a retry with the same key returns the first result') }),
