@@ -166,6 +166,26 @@ async function reconcile(w: World): Promise<boolean> {
   return report.ok;
 }
 
+/** The HTTP ceiling: the same load against a Fastify server that answers without doing any work (bench/http-ceiling-server.ts). */
+async function ceiling(keys: string[]): Promise<number> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/http-ceiling-server.ts'), String(port)], { cwd: root, stdio: 'ignore', env: { ...process.env, NODE_ENV: 'production' } });
+  try {
+    for (let i = 0; ; i++) {
+      try { if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) break; } catch { /* not yet */ }
+      if (i > 300) throw new Error('the ceiling server did not start');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const base_url = `http://127.0.0.1:${port}`;
+    await load(base_url, keys, Math.min(2_000, options.charges), 'ceiling-warm');
+    const figures = await load(base_url, keys, options.charges, 'ceiling');
+    console.log(`HTTP ceiling (Fastify answering without work, same load generator, ${options.connections} connections): ${figures.per_second.toFixed(0)} requests/s, p99 ${figures.p99.toFixed(1)} ms`);
+    return figures.per_second;
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
 /** The floor: one prepared statement per charge (guarded debit + entry insert in a CTE), 8 connections, autocommit (durable). */
 async function floor(superuser_url: string): Promise<number> {
   const admin = new pg.Client({ connectionString: superuser_url });
@@ -208,7 +228,9 @@ async function main(): Promise<void> {
     const urls = runningEmbedded({ DATA_DIR: data_dir });
     const floorRate = await floor(urls?.superuser_url ?? '');
     console.log(`floor (prepared single statement via pg, 8 connections): ${floorRate.toFixed(0)} charges/s`);
+    const ceilingRate = await ceiling(hot.keys);
     console.log(`ratio API / floor: hot seller ${(one.per_second / floorRate).toFixed(2)}, ${options.sellers} sellers ${(spread.per_second / floorRate).toFixed(2)}`);
+    console.log(`ratio API / HTTP ceiling: hot seller ${(one.per_second / ceilingRate).toFixed(2)}, ${options.sellers} sellers ${(spread.per_second / ceilingRate).toFixed(2)}`);
     await w.close();
   } finally {
     await new Promise<void>((resolve) => { server.once('exit', () => resolve()); server.kill('SIGTERM'); });

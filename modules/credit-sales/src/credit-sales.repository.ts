@@ -147,14 +147,21 @@ export const creditSalesRepository = {
     return { rows: rows as CorrectionRow[], total: Number(total) };
   },
 
-  /** Charges already decided under these keys (the caller holds the sellers' credit-account locks). */
+  /**
+   * Charges already decided under these keys (the caller holds the sellers' credit-account locks).
+   * One probe of the unique (org, seller, key) index per key: written as a lateral lookup so that the
+   * plan cannot drift to scanning a seller's whole history (the primary key also leads with the
+   * seller, and with fresh statistics the planner once picked it and filtered thousands of rows).
+   */
   async findChargesByKeys(db: Tx, org_id: string, seller_ids: string[], keys: string[]): Promise<ChargeRow[]> {
     if (keys.length === 0) return [];
     const result = await sql<ChargeRow>`
       select c.id, c.seller_id, c.idempotency_key, c.phone, c.operator, c.amount_rial, c.status, c.refusal_code, c.balance_after_rial, c.transfer_id, c.created_at
-      from credit_sales.charge c join unnest(${seller_ids}::uuid[], ${keys}::text[]) as k(seller_id, idempotency_key)
-        on c.seller_id = k.seller_id and c.idempotency_key = k.idempotency_key
-      where c.org_id = ${org_id}`.execute(db);
+      from unnest(${seller_ids}::uuid[], ${keys}::text[]) as k(seller_id, idempotency_key)
+      cross join lateral (
+        select * from credit_sales.charge c
+        where c.org_id = ${org_id} and c.seller_id = k.seller_id and c.idempotency_key = k.idempotency_key
+      ) c`.execute(db);
     return result.rows;
   },
   /** Records decided charges and the phone numbers they reached, in one statement. */

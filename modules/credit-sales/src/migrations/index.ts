@@ -160,4 +160,24 @@ grant select, insert on credit_sales.phone_number to ${APP_ROLE};
 `,
     down: 'drop schema credit_sales cascade;',
   },
+  {
+    // Every charge probes (org, seller, idempotency key). While the table is young and not yet
+    // analysed, the planner estimated one row for any index leading with (org, seller) and took the
+    // primary key (org, seller, id), filtering the seller's whole history by key: milliseconds per
+    // batch, growing with every charge. Now the key index is the only one that leads with (org, seller):
+    // the primary key is (org, id), and the seller's history (listing newest first, totals) has its
+    // own index on (seller, id) — seller ids are unique across organisations, and every query still
+    // names the organisation.
+    name: '20261122T0100_credit_sales_charge_key_probe',
+    up: `
+alter table credit_sales.charge drop constraint charge_pkey;
+alter table credit_sales.charge add constraint charge_pkey primary key (org_id, id);
+create index charge_seller on credit_sales.charge (seller_id, id);
+`,
+    down: `
+drop index credit_sales.charge_seller;
+alter table credit_sales.charge drop constraint charge_pkey;
+alter table credit_sales.charge add constraint charge_pkey primary key (org_id, seller_id, id);
+`,
+  },
 ];
