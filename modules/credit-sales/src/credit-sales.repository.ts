@@ -1,6 +1,6 @@
 /** Kysely/SQL only: typed input, rows out, no rules. Every query names the organisation (RLS is the second wall). */
 import { sql } from 'kysely';
-import type { Tx } from '@chaharsu/db';
+import { prepared, type Tx } from '@chaharsu/db';
 
 export interface SellerRow {
   id: string; name: string; contact_phone: string | null; status: 'active' | 'suspended';
@@ -168,7 +168,7 @@ export const creditSalesRepository = {
   async insertCharges(db: Tx, org_id: string, created_at: Date, rows: NewChargeRow[]): Promise<void> {
     if (rows.length === 0) return;
     const col = <K extends keyof NewChargeRow>(k: K) => rows.map((r) => (typeof r[k] === 'bigint' ? String(r[k]) : r[k]));
-    await sql`
+    await sql`${prepared('credit_sales_insert_charges')}
       with c as (
         insert into credit_sales.charge (org_id, seller_id, id, idempotency_key, phone, operator, amount_rial, status, refusal_code, balance_after_rial, transfer_id, api_key_id, created_at)
         select ${org_id}::uuid, x.*, ${created_at}::timestamptz from unnest(

@@ -1,6 +1,6 @@
 /** Kysely/SQL only: typed input, rows out, no rules. Every query names the organisation (first wall; RLS is the second). */
 import { sql } from 'kysely';
-import type { Tx } from '@chaharsu/db';
+import { prepared, type Tx } from '@chaharsu/db';
 
 export interface AccountRow {
   id: string;
@@ -69,7 +69,7 @@ export const ledgerRepository = {
   /** Locks the accounts in id order (every writer locks in the same order, so no deadlock), and reads the transaction's clock. */
   async lockAccounts(db: Tx, org_id: string, ids: string[]): Promise<LockedAccountRow[]> {
     if (ids.length === 0) return [];
-    const result = await sql<LockedAccountRow>`
+    const result = await sql<LockedAccountRow>`${prepared('ledger_lock_accounts')}
       select id, allow_negative, balance_rial, version, now() as now
       from ledger.account where org_id = ${org_id} and id = any(${ids}::uuid[])
       order by id for update`.execute(db);

@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, sql, type RawBuilder, type Transaction } from 'kysely';
 import pg from 'pg';
 
 // bigint (int8) columns arrive as strings by default; money and counts are bigint, so parse them as
@@ -19,14 +19,43 @@ export interface CreateDbOptions {
   statement_timeout_ms?: number;
 }
 
+const PREPARED_PREFIX = '/* prepared:';
+const PREPARED_NAME = /^\/\* prepared:([a-z][a-z0-9_.]{0,62}) \*\//;
+
+/**
+ * Marks a hot-path statement to run as a named prepared statement: PostgreSQL parses and plans it once
+ * per connection instead of on every call. Put it first in the statement (`sql\`${prepared('x')} select …\``);
+ * the text must be the same on every call (pass varying lists as array parameters), and each name
+ * belongs to one text.
+ */
+export function prepared(name: string): RawBuilder<unknown> {
+  if (!PREPARED_NAME.test(`${PREPARED_PREFIX}${name} */`)) throw new Error(`prepared statement name ${name} is not a lower-case identifier`);
+  return sql.raw(`${PREPARED_PREFIX}${name} */`);
+}
+
+/** Kysely sends `client.query(text, values)`; statements that start with a `prepared()` marker go as named ones. */
+function sendMarkedStatementsPrepared(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (...args: unknown[]) => {
+    const [text, values] = args;
+    if (args.length === 2 && typeof text === 'string' && text.startsWith(PREPARED_PREFIX)) {
+      const name = PREPARED_NAME.exec(text)?.[1];
+      if (name) return query({ name, text, values });
+    }
+    return query(...args);
+  };
+}
+
 export function createPool(options: CreateDbOptions): pg.Pool {
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString: options.url,
     max: options.max_connections ?? 10,
     application_name: options.application_name ?? 'chaharsu',
     statement_timeout: options.statement_timeout_ms ?? 30_000,
     idleTimeoutMillis: 30_000,
   });
+  pool.on('connect', sendMarkedStatementsPrepared);
+  return pool;
 }
 
 export function createDb(options: CreateDbOptions): { db: Db; pool: pg.Pool } {
@@ -45,7 +74,7 @@ export interface RlsScope {
 }
 
 export async function setRlsScope(tx: Tx, scope: RlsScope): Promise<void> {
-  await sql`select
+  await sql`${prepared('platform_set_rls_scope')} select
       set_config('app.org_id', ${scope.org_id ?? ''}, true),
       set_config('app.user_id', ${scope.user_id ?? ''}, true),
       set_config('app.platform_admin', ${scope.platform_admin ? 'on' : 'off'}, true)`.execute(tx);
