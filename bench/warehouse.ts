@@ -1,5 +1,8 @@
 /**
  * Warehouse scale benchmark: `npm run bench:warehouse -- --products=10000`.
+ * Options: --products=N --samples=1000 --operators=16 --outs=100 --pool=10 (connections, the server's default) --hot (all stock-outs on one item) --explain (plans of the hot queries)
+ * --statements (pg_stat_statements per phase) --keep (keep the data folder) --data-dir=DIR (load into DIR
+ * once, reuse it in later runs with the same --products; new migrations are applied).
  *
  * Starts its own PostgreSQL (embedded, durable settings), migrates, bulk-loads N products (code,
  * barcode, two price levels, normalised search text — the rows the catalog writes) and 5N movements
@@ -13,7 +16,8 @@
  * Prints p50/p95/p99 and the data size. The warehouse directory is the in-memory test fake (in the
  * product it is the orgs module), so its cost is not in these figures.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -26,7 +30,10 @@ import { AppError } from '@chaharsu/kit';
 import { createStockModules, asUser } from '@chaharsu/inventory/testing';
 import { allMigrations } from '../apps/server/src/migrations.js';
 
-interface Options { products: number; samples: number; operators: number; outs_per_operator: number; keep: boolean; explain: boolean }
+interface Options { products: number; samples: number; operators: number; outs_per_operator: number; pool: number; hot: boolean; keep: boolean; explain: boolean; statements: boolean; data_dir: string | null }
+
+/** What a --data-dir folder holds after its first run. */
+interface LoadedData { products: number; org_id: string; user_id: string; warehouse_id: string }
 
 function parseOptions(argv: string[]): Options {
   const value = (name: string, fallback: number): number => {
@@ -40,8 +47,13 @@ function parseOptions(argv: string[]): Options {
     samples: value('samples', 1_000),
     operators: value('operators', 16),
     outs_per_operator: value('outs', 100),
+    // The server's default DB_POOL_SIZE (apps/server/src/config.ts): operators beyond it wait for a connection, as requests do.
+    pool: value('pool', 10),
     keep: argv.includes('--keep'),
+    hot: argv.includes('--hot'),
     explain: argv.includes('--explain'),
+    statements: argv.includes('--statements'),
+    data_dir: argv.find((a) => a.startsWith('--data-dir='))?.slice('--data-dir='.length) ?? null,
   };
 }
 
@@ -65,6 +77,33 @@ function report(name: string, timings_ms: number[]): string {
   const sorted = [...timings_ms].sort((a, b) => a - b);
   const f = (n: number) => n.toFixed(2).padStart(8);
   return `${name.padEnd(34)} n=${String(sorted.length).padStart(6)}  p50 ${f(percentile(sorted, 50))} ms  p95 ${f(percentile(sorted, 95))} ms  p99 ${f(percentile(sorted, 99))} ms`;
+}
+
+/**
+ * CPU seconds (user + system, plus ended children) of this process and its descendants, split into node and
+ * postgres (the benchmark's PostgreSQL is its child). A busy machine stretches latency much more than it
+ * changes the CPU each operation costs, so this is the figure to compare across runs.
+ */
+function cpuOfTree(root_pid: number): { node_s: number; postgres_s: number } {
+  const stats = new Map<number, { ppid: number; comm: string; seconds: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const text = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const comm = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      stats.set(Number(entry), { ppid: Number(fields[1]), comm, seconds: (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100 });
+    } catch { /* the process ended meanwhile */ }
+  }
+  const out = { node_s: 0, postgres_s: 0 };
+  const walk = (pid: number): void => {
+    const s = stats.get(pid);
+    if (!s) return;
+    if (s.comm.startsWith('postgres')) out.postgres_s += s.seconds; else out.node_s += s.seconds;
+    for (const [child, c] of stats) if (c.ppid === pid) walk(child);
+  };
+  walk(root_pid);
+  return out;
 }
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
@@ -140,11 +179,12 @@ async function dataSize(superuser_url: string): Promise<string[]> {
 
 /**
  * Prints the plans of the hot queries: the barcode probe as the app role (row-level security in force),
- * and the searches catalog.search_product_ids() runs on catalog.product_search, as the owner role the
+ * and the tiers catalog.search_products_ranked() runs on catalog.product_search, as the owner role the
  * function runs as (its policy there is the constant true; the function applies the organisation).
  */
 async function explain(db: ReturnType<typeof createDb>['db'], owner_url: string, org_id: string, user_id: string, barcode: string, name: string): Promise<void> {
   const word = normaliseForSearch(name).split(' ')[0] ?? '';
+  const inner = normaliseForSearch(name).split(' ')[1] ?? word;
   const print = (label: string, rows: Array<{ 'QUERY PLAN': string }>): void => {
     console.log(`-- ${label}`);
     for (const line of rows) console.log(`   ${line['QUERY PLAN']}`);
@@ -153,17 +193,24 @@ async function explain(db: ReturnType<typeof createDb>['db'], owner_url: string,
     (await sql<{ 'QUERY PLAN': string }>`explain (analyze, buffers) select * from catalog.barcode where org_id = ${org_id} and code_normalised = ${barcode}`.execute(tx)).rows));
   print('low-stock list (app role)', await inTransaction(db, { org_id, user_id }, async (tx) =>
     (await sql<{ 'QUERY PLAN': string }>`explain (analyze, buffers) select * from inventory.stock_level where org_id = ${org_id} and quantity < min_quantity order by warehouse_id, item_id limit 50`.execute(tx)).rows));
-  // As the table owner, the role catalog.search_product_ids() runs as (row-level security in force).
+  // As the table owner, the role catalog.search_products_ranked() runs as (row-level security in force).
   const su = open(owner_url, 1);
   try {
     await sql`select set_config('app.org_id', ${org_id}, false)`.execute(su.db);
+    // The tiers catalog.search_products_ranked() runs, in its order (each only while the page is not full).
+    const like = (w: string) => `${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const contains = (w: string) => sql`select product_id from catalog.product_search where org_id = ${org_id}
-      and search_key like '%' || catalog.search_key(${w}) || '%' and search_text like ${`%${w}%`} limit 21`;
+      and search_key like '%' || catalog.search_key(${w}) || '%' and search_text like ${`%${like(w)}`} limit 21`;
     const searches: Array<[string, ReturnType<typeof sql>]> = [
-      [`search common word (${word})`, contains(word)],
-      ['search rare (a code)', contains('p00000777')],
-      ['search an adjective', contains(normaliseForSearch(name).split(' ')[1] ?? word)],
-      ['search 1 letter (prefix)', sql`select product_id from catalog.product_search where org_id = ${org_id} and (search_text like ${`${word.slice(0, 1)}%`} or code_normalised like ${`${word.slice(0, 1)}%`}) limit 21`],
+      ['search tier 0: exact code, barcode or SKU', sql`select product_id from catalog.product_search where org_id = ${org_id} and product_id in (
+        select product_id from catalog.product_search where org_id = ${org_id} and code_normalised = ${barcode}
+        union select product_id from catalog.barcode where org_id = ${org_id} and code_normalised = ${barcode}
+        union select product_id from catalog.variant where org_id = ${org_id} and sku_normalised = ${barcode})`],
+      ['search tier 1: code prefix', sql`select product_id from catalog.product_search where org_id = ${org_id} and code_normalised like ${like('P00001')} order by code_normalised using ~<~ limit 21`],
+      [`search tier 2: name prefix (${word})`, sql`select product_id from catalog.product_search where org_id = ${org_id} and search_text like ${like(word)} order by search_text using ~<~ limit 21`],
+      ['search tier 2: name prefix, 1 letter', sql`select product_id from catalog.product_search where org_id = ${org_id} and search_text like ${like(word.slice(0, 1))} order by search_text using ~<~ limit 21`],
+      [`search tier 3: contains a word from inside names (${inner})`, contains(inner)],
+      ['search tier 3: contains a rare word (a code)', contains('p00000777')],
     ];
     for (const [label, query] of searches) print(label, (await sql<{ 'QUERY PLAN': string }>`explain (analyze, buffers) ${query}`.execute(su.db)).rows);
   } finally {
@@ -171,11 +218,66 @@ async function explain(db: ReturnType<typeof createDb>['db'], owner_url: string,
   }
 }
 
+/**
+ * --statements: what PostgreSQL spent per statement during one phase (pg_stat_statements, planning
+ * included), printed after the phase: calls, mean and total time, rows.
+ */
+function statementStats(superuser_url: string | null): { reset(): Promise<void>; print(phase: string): Promise<void> } {
+  const run = async <T>(fn: (db: ReturnType<typeof createDb>['db']) => Promise<T>): Promise<T | undefined> => {
+    if (!superuser_url) return undefined;
+    const { db } = open(superuser_url, 1);
+    try { return await fn(db); } finally { await db.destroy(); }
+  };
+  return {
+    async reset() {
+      await run(async (db) => {
+        await sql`create extension if not exists pg_stat_statements`.execute(db);
+        await sql`select pg_stat_statements_reset()`.execute(db);
+      });
+    },
+    async print(phase) {
+      const rows = await run(async (db) => (await sql<{ calls: string; mean_ms: string; total_ms: string; plan_ms: string; rows: string; query: string }>`
+        select calls::text, round(((total_exec_time + total_plan_time) / calls)::numeric, 3)::text as mean_ms,
+          round((total_exec_time + total_plan_time)::numeric, 1)::text as total_ms, round(total_plan_time::numeric, 1)::text as plan_ms, rows::text,
+          regexp_replace(query, '[[:space:]]+', ' ', 'g') as query
+        from pg_stat_statements where calls > 0 and dbid = (select oid from pg_database where datname = current_database())
+        order by total_exec_time + total_plan_time desc limit 15`.execute(db)).rows);
+      if (!rows) return;
+      console.log(`-- statements during ${phase} (pg_stat_statements: calls, mean ms incl. planning, total ms, of it planning, rows)`);
+      for (const r of rows) console.log(`   ${r.calls.padStart(7)} ${r.mean_ms.padStart(8)} ${r.total_ms.padStart(9)} ${r.plan_ms.padStart(8)} ${r.rows.padStart(7)}  ${r.query.slice(0, 160)}`);
+    },
+  };
+}
+
+/**
+ * Starts the benchmark's PostgreSQL; with --statements, pg_stat_statements is loaded (ALTER SYSTEM in this
+ * data folder only, then a restart: the library must be preloaded), planning time included.
+ */
+async function startWithStatements(data_dir: string, statements: boolean): Promise<Awaited<ReturnType<typeof startEmbeddedPostgres>>> {
+  const pg = await startEmbeddedPostgres({ data_dir });
+  if (!statements) return pg;
+  const { db } = open(pg.superuser_url(), 1);
+  try {
+    await sql`load 'pg_stat_statements'`.execute(db); // defines its settings in this session, so ALTER SYSTEM knows them
+    await sql`alter system set shared_preload_libraries = 'pg_stat_statements'`.execute(db);
+    await sql`alter system set pg_stat_statements.track_planning = on`.execute(db);
+  } finally {
+    await db.destroy();
+  }
+  await pg.stop();
+  return startEmbeddedPostgres({ data_dir });
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  const base = mkdtempSync(path.join(tmpdir(), 'chaharsu-bench-'));
-  console.log(`warehouse benchmark: ${options.products} products, ${options.products * 5} movements, ${options.operators} operators × ${options.outs_per_operator} stock-outs`);
-  const pg = await startEmbeddedPostgres({ data_dir: path.join(base, 'pg') });
+  // --data-dir: a folder that is kept; loaded once, reused by later runs (new migrations are applied).
+  const base = options.data_dir ? path.resolve(options.data_dir) : mkdtempSync(path.join(tmpdir(), 'chaharsu-bench-'));
+  mkdirSync(base, { recursive: true });
+  const loadedPath = path.join(base, 'loaded.json');
+  const loaded = existsSync(loadedPath) ? JSON.parse(readFileSync(loadedPath, 'utf8')) as LoadedData : null;
+  if (loaded && loaded.products !== options.products) throw new Error(`${base} holds ${loaded.products} products, not ${options.products}`);
+  console.log(`warehouse benchmark: ${options.products} products, ${options.products * 5} movements, ${options.operators} operators × ${options.outs_per_operator} stock-outs on ${options.pool} connections${loaded ? ` (reusing ${base})` : ''}`);
+  const pg = await startWithStatements(path.join(base, 'pg'), options.statements);
   try {
     const credentials = { owner_password: randomBytes(12).toString('hex'), app_password: randomBytes(12).toString('hex') };
     await ensureRoles(pg.superuser_url(), credentials);
@@ -184,23 +286,27 @@ async function main(): Promise<void> {
     await migrateToLatest(owner.db, allMigrations());
     await owner.db.destroy();
     const superuser_url = pg.superuser_url('bench');
-    const org_id = newId();
-    const user_id = newId();
+    const org_id = loaded?.org_id ?? newId();
+    const user_id = loaded?.user_id ?? newId();
     const modules = createStockModules();
-    const warehouse_id = modules.orgs.addWarehouse(org_id);
+    const warehouse_id = modules.orgs.addWarehouse(org_id, loaded?.warehouse_id);
     modules.orgs.setLowStockRecipients(org_id, [user_id]);
 
     let started = performance.now();
-    await load(superuser_url, org_id, warehouse_id, user_id, options.products);
-    console.log(`loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    if (!loaded) {
+      await load(superuser_url, org_id, warehouse_id, user_id, options.products);
+      console.log(`loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      if (options.data_dir) writeFileSync(loadedPath, JSON.stringify({ products: options.products, org_id, user_id, warehouse_id } satisfies LoadedData));
+    }
     await checkShape(superuser_url, org_id);
     console.log('checked: search text as the app writes it; every balance equals the sum of its movements');
 
-    const { db } = open(roleUrl(pg.superuser_url(), APP_ROLE, credentials.app_password, 'bench'), options.operators + 4);
+    const { db } = open(roleUrl(pg.superuser_url(), APP_ROLE, credentials.app_password, 'bench'), options.pool);
     const as = <T>(fn: Parameters<typeof asUser<T>>[3]) => asUser(db, org_id, user_id, fn);
     const pick = (): number => 1 + Math.floor(Math.random() * options.products);
     const barcodeOf = (i: number) => `626${String(i).padStart(10, '0')}`;
     const nameOf = (i: number) => `${NOUNS[i % NOUNS.length]} ${ADJECTIVES[Math.floor(i / NOUNS.length) % ADJECTIVES.length]}`;
+    const innerWordsOf = (i: number) => `${ADJECTIVES[Math.floor(i / NOUNS.length) % ADJECTIVES.length]} ${BRANDS[Math.floor(i / (NOUNS.length * ADJECTIVES.length)) % BRANDS.length]}`;
 
     // Warm-up (connections, plans, caches), not measured.
     for (let i = 0; i < 50; i++) await as((ctx) => modules.catalog.lookup(ctx, barcodeOf(pick())));
@@ -211,19 +317,40 @@ async function main(): Promise<void> {
     const lookups: number[] = [];
     for (let i = 0; i < options.samples; i++) lookups.push(await timed(() => as((ctx) => modules.catalog.lookup(ctx, barcodeOf(pick())))));
 
-    const searches: number[] = [];
-    for (let i = 0; searches.length < options.samples; i++) {
-      const text = nameOf(pick());
-      for (let length = 1; length <= text.length && searches.length < options.samples; length++) {
-        searches.push(await timed(() => as((ctx) => modules.catalog.search(ctx, { q: text.slice(0, length), include_subcategories: true, limit: 20, offset: 0 }))));
+    const statements = statementStats(options.statements ? superuser_url : null);
+    await statements.reset();
+    // As keystrokes arrive: every prefix of a product name as users type it from its start (answered by the
+    // name-prefix tier), and every prefix of words from inside names (adjective and brand: the trigram tier).
+    const typed = async (textOf: (i: number) => string, out: number[], slowest: Array<[number, string]>): Promise<void> => {
+      while (out.length < options.samples) {
+        const text = textOf(pick());
+        for (let length = 1; length <= text.length && out.length < options.samples; length++) {
+          const q = text.slice(0, length);
+          const ms = await timed(() => as((ctx) => modules.catalog.search(ctx, { q, include_subcategories: true, limit: 20, offset: 0 })));
+          out.push(ms);
+          slowest.push([ms, q]);
+        }
       }
-    }
-
+      slowest.sort((a, b) => b[0] - a[0]).splice(5);
+    };
+    const searches: number[] = [];
+    const slowSearches: Array<[number, string]> = [];
+    await typed(nameOf, searches, slowSearches);
+    const innerSearches: number[] = [];
+    const slowInner: Array<[number, string]> = [];
+    await typed(innerWordsOf, innerSearches, slowInner);
+    await statements.print('search as you type');
     if (options.explain) await explain(db, roleUrl(pg.superuser_url(), OWNER_ROLE, credentials.owner_password, 'bench'), org_id, user_id, barcodeOf(pick()), nameOf(pick()));
 
-    const itemIds = await as(async (ctx) => (await sql<{ id: string }>`select id from catalog.product where org_id = ${org_id} order by random() limit ${options.operators * options.outs_per_operator}`.execute(ctx.db)).rows.map((r) => r.id));
+    const outCount = options.operators * options.outs_per_operator;
+    // Normally every stock-out is a different random item (operators rarely issue the same product at the
+    // same moment); --hot sends them all to one item, whose balance row lock then serialises them.
+    const itemIds = await as(async (ctx) => (await sql<{ id: string }>`select id from catalog.product where org_id = ${org_id} order by random() limit ${options.hot ? 1 : outCount}`.execute(ctx.db)).rows.map((r) => r.id));
+    if (options.hot) await as((ctx) => modules.inventory.move(ctx, { type: 'in', warehouse_id, item_id: itemIds[0] ?? '', quantity: outCount }));
     const outs: number[] = [];
     const refused = new Map<string, number>();
+    await statements.reset();
+    const cpuBefore = cpuOfTree(process.pid);
     started = performance.now();
     await Promise.all(Array.from({ length: options.operators }, async (_, operator) => {
       for (let k = 0; k < options.outs_per_operator; k++) {
@@ -237,19 +364,27 @@ async function main(): Promise<void> {
       }
     }));
     const seconds = (performance.now() - started) / 1000;
+    const cpuAfter = cpuOfTree(process.pid);
+    await statements.print('stock-out');
 
     console.log('');
     console.log(report('baseline (empty transaction)', baseline));
     console.log(report('barcode lookup', lookups));
     console.log(report('search as you type (limit 20)', searches));
-    console.log(report(`stock-out, ${options.operators} concurrent operators`, outs));
+    console.log(report('  words inside names (contains)', innerSearches));
+    console.log(`  slowest: ${[...slowSearches, ...slowInner].sort((a, b) => b[0] - a[0]).slice(0, 5).map(([ms, q]) => `"${q}" ${ms.toFixed(1)} ms`).join(', ')}`);
+    console.log(report(`stock-out, ${options.operators} concurrent operators${options.hot ? ', one item' : ''}`, outs));
     console.log(`stock-out throughput: ${(outs.length / seconds).toFixed(0)} movements/s; refused: ${JSON.stringify(Object.fromEntries(refused))}`);
+    const perOut = (s: number) => (s * 1e6) / Math.max(1, outs.length + [...refused.values()].reduce((a, b) => a + b, 0));
+    const node_us = perOut(cpuAfter.node_s - cpuBefore.node_s);
+    const postgres_us = perOut(cpuAfter.postgres_s - cpuBefore.postgres_s);
+    console.log(`stock-out CPU per movement: node ${node_us.toFixed(0)} µs, PostgreSQL ${postgres_us.toFixed(0)} µs → at most ${((availableParallelism() * 1e6) / (node_us + postgres_us)).toFixed(0)}/s on ${availableParallelism()} idle cores`);
     await db.destroy();
     console.log('data size:');
     for (const line of await dataSize(superuser_url)) console.log(line);
   } finally {
     await pg.stop();
-    if (!options.keep) rmSync(base, { recursive: true, force: true });
+    if (!options.keep && !options.data_dir) rmSync(base, { recursive: true, force: true });
     else console.log(`data kept in ${base}`);
   }
 }

@@ -2,6 +2,7 @@
  * The inventory module's ports implemented with the orgs module (the composition root knows both):
  * which warehouses exist (warehouses belong to branches, owned by orgs), which one is the
  * organisation's default, and who is told about low stock. Also the demo stock step.
+ * `exists` runs on every stock movement, so it is one probe (`branches.findWarehouse`), not a listing.
  */
 import { permissionsOfRoles } from '@chaharsu/access';
 import type { Ctx } from '@chaharsu/http';
@@ -21,8 +22,10 @@ async function warehousesOf(orgs: OrgsApi, ctx: Ctx): Promise<Array<Warehouse & 
 
 export function createStockPorts(orgs: OrgsApi): WarehouseDirectory & StockAlertRecipients {
   return {
+    /** One indexed probe (every stock movement asks): the warehouse and its branch are both active. */
     async exists(ctx, warehouse_id) {
-      return (await warehousesOf(orgs, ctx)).some((w) => w.id === warehouse_id && w.active);
+      const warehouse = await orgs.branches.findWarehouse(ctx, warehouse_id);
+      return !!warehouse && warehouse.active && warehouse.branch_active;
     },
     /** The default warehouse of the central-warehouse branch, else of the first branch that has one. */
     async defaultWarehouseId(ctx) {
@@ -31,7 +34,7 @@ export function createStockPorts(orgs: OrgsApi): WarehouseDirectory & StockAlert
     },
     /** Active members holding `inventory.low_stock.notify` (owners hold everything) who work in the warehouse's branch. */
     async lowStock(ctx, warehouse_id) {
-      const warehouse = (await warehousesOf(orgs, ctx)).find((w) => w.id === warehouse_id);
+      const warehouse = await orgs.branches.findWarehouse(ctx, warehouse_id);
       const members = (await orgs.members.listMembers(ctx)).items;
       return members.filter((m) => {
         if (!m.active) return false;

@@ -49,7 +49,7 @@ describe('catalog database setup', () => {
     expect((await search(org)).items.map((i) => i.code)).toEqual(['ISO-1']);
     expect((await search(otherOrg)).items).toEqual([]);
     // Without an organisation in the transaction the function returns nothing.
-    const none = await asUser(db, null, user, (ctx) => sql<{ id: string }>`select * from catalog.search_product_ids('{}'::text[], null, null, null, 20, 0)`.execute(ctx.db));
+    const none = await asUser(db, null, user, (ctx) => sql<{ product_id: string }>`select * from catalog.search_products_ranked('', '{}'::text[], '', null, null, 20, 0)`.execute(ctx.db));
     expect(none.rows).toEqual([]);
   });
 });
@@ -169,6 +169,36 @@ describe('search as you type', () => {
     expect((await search('نا')).items.map((i) => i.code)[0]).toBe('S-3');
     expect((await search('ن')).items.map((i) => i.code)).toEqual(['S-3']);
     expect((await search('100%_')).items).toEqual([]);
+  });
+
+  it('puts an exact code or barcode first, then code prefixes, names that start with the query, and names that contain it — across pages', async () => {
+    await as(async (ctx) => {
+      await m.catalog.createProduct(ctx, product('RK-W', { name: 'ماکارونی فرمی 44556' }));
+      await m.catalog.createProduct(ctx, product('RK-Z', { name: '۴۴۵۵ ماکارونی' }));
+      await m.catalog.createProduct(ctx, product('4455-B', { name: 'ماکارونی ساده' }));
+      await m.catalog.createProduct(ctx, product('RK-X', { name: 'چای کیسه‌ای', barcodes: ['4455'] }));
+    });
+    const page = (q: string, limit: number, offset: number) => as((ctx) => m.catalog.search(ctx, { q, include_subcategories: true, limit, offset }));
+    const first = await page('۴۴۵۵', 2, 0);
+    expect(first.items.map((i) => i.code)).toEqual(['RK-X', '4455-B']);
+    expect(first.next_offset).toBe(2);
+    const second = await page('۴۴۵۵', 2, 2);
+    expect(second.items.map((i) => i.code)).toEqual(['RK-Z', 'RK-W']);
+    expect(second.next_offset).toBeNull();
+  });
+
+  it('shows a name that starts with the query on the first page even when more names contain it than fit', async () => {
+    await as(async (ctx) => {
+      for (let i = 1; i <= 6; i++) await m.catalog.createProduct(ctx, product(`RH-${i}`, { name: `کره بادام زمینی با عسل ${i}` }));
+      await m.catalog.createProduct(ctx, product('RH-P', { name: 'عسل طبیعی' }));
+    });
+    const found = await as((ctx) => m.catalog.search(ctx, { q: 'عسل', include_subcategories: true, limit: 3, offset: 0 }));
+    expect(found.items.map((i) => i.code)[0]).toBe('RH-P');
+    expect(found.items).toHaveLength(3);
+    expect(found.next_offset).toBe(3);
+    // Letter forms as Holoo stores them find the same product.
+    const arabic = await as((ctx) => m.catalog.search(ctx, { q: 'عسل طبيعي', include_subcategories: true, limit: 3, offset: 0 }));
+    expect(arabic.items.map((i) => i.code)).toEqual(['RH-P']);
   });
 
   it('pages through the catalogue by code when there is no query', async () => {

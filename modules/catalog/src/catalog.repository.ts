@@ -99,23 +99,24 @@ export const productRepository = {
     await db.deleteFrom('catalog.product').where('org_id', '=', org_id).where('id', '=', id).execute();
   },
   /**
-   * Search as you type through catalog.search_product_ids() (migration 1003 says why: the trigram index
-   * cannot be used under row-level security, and pg_trgm ignores Persian letters under the C locale).
-   * Words of 2+ characters: every word contained (trigram GIN on the encoded key, exact check on the
-   * text); only 1-character words: a prefix of the name or the code (btree). Unordered in SQL on
-   * purpose — ordering every match of a common word over a million rows costs more than the 50 ms
-   * budget; the service ranks the page. Without words the list is ordered by code. Rows then come
-   * from the RLS-protected table.
+   * Search as you type through catalog.search_products_ranked() (migrations 1003 and 2310 say why: the
+   * trigram index cannot be used under row-level security, pg_trgm ignores Persian letters under the C
+   * locale, and ordering every "contains" match of a common word over a million rows costs more than the
+   * 50 ms budget). Tiers, best first: 0 exact code/barcode/variant SKU, 1 code prefix, 2 name prefix,
+   * 3 every word contained; each tier runs only while the page is not full. Without text: by code.
+   * Rows come back from the RLS-protected table, in the function's order, with their rank.
    */
-  async search(db: Tx, org_id: string, filter: { words: string[]; code_prefix: string | null; category_ids: string[] | null; active?: boolean | undefined; limit: number; offset: number }): Promise<ProductRow[]> {
+  async search(db: Tx, org_id: string, filter: { text: string; words: string[]; code: string; category_ids: string[] | null; active?: boolean | undefined; limit: number; offset: number }): Promise<Array<ProductRow & { match_rank: number }>> {
     const categories = filter.category_ids ? sql`${filter.category_ids}::uuid[]` : sql`null::uuid[]`;
-    const found = await sql<{ id: string }>`select id from catalog.search_product_ids(${filter.words}::text[], ${filter.code_prefix}::text,
-      ${categories}, ${filter.active ?? null}::boolean, ${filter.limit}::int, ${filter.offset}::int) as s (id)`.execute(db);
-    const ids = found.rows.map((r) => r.id);
-    if (ids.length === 0) return [];
-    const rows = await db.selectFrom('catalog.product').selectAll().where('org_id', '=', org_id).where('id', 'in', ids).execute() as ProductRow[];
-    const position = new Map(ids.map((id, index) => [id, index]));
-    return rows.sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0));
+    const found = await sql<{ id: string; match_rank: number }>`select id, match_rank from catalog.search_products_ranked(${filter.text}::text,
+      ${filter.words}::text[], ${filter.code}::text, ${categories}, ${filter.active ?? null}::boolean, ${filter.limit}::int, ${filter.offset}::int) as s (id, match_rank)`.execute(db);
+    if (found.rows.length === 0) return [];
+    const rows = await db.selectFrom('catalog.product').selectAll().where('org_id', '=', org_id).where('id', 'in', found.rows.map((r) => r.id)).execute() as ProductRow[];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return found.rows.flatMap((f) => {
+      const row = byId.get(f.id);
+      return row ? [{ ...row, match_rank: f.match_rank }] : [];
+    });
   },
 
   async listAll(db: Tx, org_id: string, after_code: string | null, limit: number): Promise<ProductRow[]> {
@@ -214,16 +215,9 @@ export async function itemsByIds(db: Tx, org_id: string, item_ids: string[]): Pr
   item_id: string; product_id: string; variant_id: string | null; code: string; name: string; unit: string; is_active: boolean; has_variants: boolean;
 }>> {
   if (item_ids.length === 0) return [];
-  const ids = sql`${sql.join(item_ids.map((id) => sql`${id}::uuid`))}`;
+  // catalog.items_by_ids (migration T2300): variants with their product's name, and products with whether they have variants.
   const result = await sql<{ item_id: string; product_id: string; variant_id: string | null; code: string; name: string; unit: string; is_active: boolean; has_variants: boolean }>`
-    select v.id as item_id, p.id as product_id, v.id as variant_id, v.sku as code, p.name || ' — ' || v.name as name, p.unit,
-      (p.is_active and v.is_active) as is_active, false as has_variants
-    from catalog.variant v join catalog.product p on p.org_id = v.org_id and p.id = v.product_id
-    where v.org_id = ${org_id} and v.id in (${ids})
-    union all
-    select p.id, p.id, null, p.code, p.name, p.unit, p.is_active,
-      exists (select 1 from catalog.variant v where v.org_id = p.org_id and v.product_id = p.id)
-    from catalog.product p where p.org_id = ${org_id} and p.id in (${ids})`.execute(db);
+    select item_id, product_id, variant_id, code, name, unit, is_active, has_variants from catalog.items_by_ids(${org_id}::uuid, ${item_ids}::uuid[])`.execute(db);
   return result.rows;
 }
 

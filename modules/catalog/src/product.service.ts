@@ -318,11 +318,11 @@ export function createProductService(audit: AuditApi, categoryService: CategoryS
           : [category.id];
       }
       const rows = await products.search(ctx.db, org_id, {
-        words, code_prefix: text ? normaliseCode(query.q ?? '') : null, category_ids, active: query.active,
+        text, words, code: text ? normaliseCode(query.q ?? '') : '', category_ids, active: query.active,
         limit: query.limit + 1, offset: query.offset,
       });
       const page = rows.slice(0, query.limit);
-      const ranked = words.length ? rank(page, text, normaliseCode(query.q ?? '')) : page;
+      const ranked = words.length ? rank(page) : page;
       return { items: ranked.map(toSummary), next_offset: rows.length > query.limit ? query.offset + query.limit : null };
     },
 
@@ -349,10 +349,12 @@ function toSummary(row: ProductRow): ProductSummary {
   return { id: row.id, code: row.code, name: row.name, unit: row.unit, category_id: row.category_id, is_active: row.is_active };
 }
 
-/** Exact code first, then codes and names that start with the query, then the rest by name. */
-function rank(rows: ProductRow[], text: string, code: string): ProductRow[] {
-  const score = (r: ProductRow): number => (r.code_normalised === code ? 0 : r.code_normalised.startsWith(code) ? 1 : r.search_text.startsWith(text) ? 2 : 3);
-  return [...rows].sort((a, b) => score(a) - score(b) || a.name.localeCompare(b.name, 'fa'));
+/**
+ * The page in the order users expect: exact code/barcode/SKU, code prefix, name prefix, then names that
+ * contain the words (the rank comes from SQL, which filled the page in that order); by name within a rank.
+ */
+function rank(rows: Array<ProductRow & { match_rank: number }>): ProductRow[] {
+  return [...rows].sort((a, b) => a.match_rank - b.match_rank || a.name.localeCompare(b.name, 'fa'));
 }
 
 export { pathIds };

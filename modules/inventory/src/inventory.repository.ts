@@ -7,6 +7,9 @@ const LEVEL = 'inventory.stock_level';
 const MOVEMENT = 'inventory.movement';
 export const MOVEMENT_COUNT_CAP = 10_000;
 
+/** What inventory.apply_leg returns: the ledger row's time and balance, the minimum, whether this leg crossed below it. */
+export interface AppliedLeg { created_at: Date; quantity_after: string; min_quantity: string | null; low_alert: boolean }
+
 export interface ItemKey { org_id: string; warehouse_id: string; item_id: string; product_id: string; variant_id: string | null }
 
 export const stockRepository = {
@@ -24,23 +27,19 @@ export const stockRepository = {
   },
 
   /**
-   * Adds `delta` to the balance under the row lock. With `allow_negative` false the update happens only
-   * when the result stays at or above zero: no row back means "not enough stock" — the check and the
-   * change are one statement, so concurrent issues of the same item cannot both pass the check.
+   * One leg in one round trip (inventory.apply_leg, migration T2300): locks the balance row, applies the
+   * delta only when the result stays >= 0 (unless `allow_negative`; then a missing row is created first),
+   * appends the ledger row with the balance after it, and keeps the low-stock mark. No row back: not
+   * enough stock (or no stock row at all).
    */
-  async applyDelta(db: Tx, key: { org_id: string; warehouse_id: string; item_id: string }, delta: string, allow_negative: boolean): Promise<StockLevelRow | undefined> {
-    let q = db.updateTable(LEVEL)
-      .set({
-        quantity: sql`quantity + ${delta}::numeric`,
-        movement_count: sql`movement_count + 1`,
-        last_movement_at: sql`now()`,
-        updated_at: sql`now()`,
-        // Back at or above the minimum: the next drop below it notifies again.
-        low_notified_at: sql`case when min_quantity is null or quantity + ${delta}::numeric >= min_quantity then null else low_notified_at end`,
-      })
-      .where('org_id', '=', key.org_id).where('warehouse_id', '=', key.warehouse_id).where('item_id', '=', key.item_id);
-    if (!allow_negative) q = q.where(sql<boolean>`quantity + ${delta}::numeric >= 0`);
-    return q.returningAll().executeTakeFirst() as Promise<StockLevelRow | undefined>;
+  async applyLeg(db: Tx, row: NewMovementRow, allow_negative: boolean): Promise<AppliedLeg | undefined> {
+    const result = await sql<AppliedLeg>`select created_at, quantity_after, min_quantity, low_alert from inventory.apply_leg(
+      ${row.org_id}::uuid, ${row.id}::uuid, ${row.type}::text, ${row.warehouse_id}::uuid, ${row.item_id}::uuid, ${row.product_id}::uuid,
+      ${row.variant_id}::uuid, ${row.quantity_delta}::numeric, ${allow_negative}::boolean, ${row.counter_warehouse_id}::uuid,
+      ${row.transfer_id}::uuid, ${row.reverses_movement_id}::uuid, ${row.user_id}::uuid, ${row.employee_id}::uuid,
+      ${row.actor_kind}::text, ${row.actor_id}::text, ${row.reason}::text, ${row.reference_type}::text, ${row.reference_id}::text,
+      ${row.idempotency_key}::text)`.execute(db);
+    return result.rows[0];
   },
 
   async get(db: Tx, key: { org_id: string; warehouse_id: string; item_id: string }, forUpdate = false): Promise<StockLevelRow | undefined> {
@@ -104,9 +103,6 @@ export const stockRepository = {
 };
 
 export const movementRepository = {
-  async insert(db: Tx, row: NewMovementRow): Promise<MovementRow> {
-    return db.insertInto(MOVEMENT).values(row).returningAll().executeTakeFirstOrThrow() as Promise<MovementRow>;
-  },
   async get(db: Tx, org_id: string, id: string): Promise<MovementRow | undefined> {
     return db.selectFrom(MOVEMENT).selectAll().where('org_id', '=', org_id).where('id', '=', id).executeTakeFirst() as Promise<MovementRow | undefined>;
   },

@@ -5,8 +5,8 @@ import type { Ctx } from '@chaharsu/http';
 import type { AuditApi } from '@chaharsu/audit';
 import type { CatalogApi, CatalogItem } from '@chaharsu/catalog';
 import type { NotifyApi } from '@chaharsu/notify';
-import { movementRepository as movements, stockRepository as stock } from './inventory.repository.js';
-import type { MovementRow, StockLevelRow } from './inventory.tables.js';
+import { movementRepository as movements, stockRepository as stock, type AppliedLeg } from './inventory.repository.js';
+import type { MovementRow, NewMovementRow, StockLevelRow } from './inventory.tables.js';
 import type {
   AdjustmentCreate, MinimumBody, MovementCreate, MovementDto, MovementPage, MovementQuery, MoveResult, ReversalCreate, StockLevelDto,
   StockListQuery, StockPage, StockQuery,
@@ -107,6 +107,11 @@ export function createInventoryService(deps: InventoryDeps) {
   async function alertIfLow(ctx: Ctx, level: StockLevelRow, item: CatalogItem): Promise<void> {
     if (level.min_quantity === null || Number(level.quantity) >= Number(level.min_quantity) || level.low_notified_at !== null) return;
     if (!(await stock.markLowNotified(ctx.db, { org_id: level.org_id, warehouse_id: level.warehouse_id, item_id: level.item_id }))) return;
+    await tellLow(ctx, { warehouse_id: level.warehouse_id, quantity: level.quantity, min_quantity: level.min_quantity }, item);
+  }
+
+  /** The low-stock notification itself, once the balance row is marked as notified. */
+  async function tellLow(ctx: Ctx, level: { warehouse_id: string; quantity: string; min_quantity: string }, item: CatalogItem): Promise<void> {
     const users = await recipients.lowStock(ctx, level.warehouse_id);
     if (users.length === 0) return;
     await notify.send(ctx, {
@@ -115,49 +120,47 @@ export function createInventoryService(deps: InventoryDeps) {
       params: { code: item.code, name: item.name, unit: item.unit, quantity: Number(level.quantity), min_quantity: Number(level.min_quantity), warehouse_id: level.warehouse_id },
       link: `/inventory/low-stock?warehouse_id=${level.warehouse_id}`,
       entity_type: 'inventory.stock_level',
-      entity_id: `${level.warehouse_id}:${level.item_id}`,
-      dedupe_key: `inventory.low_stock:${level.warehouse_id}:${level.item_id}`,
+      entity_id: `${level.warehouse_id}:${item.item_id}`,
+      dedupe_key: `inventory.low_stock:${level.warehouse_id}:${item.item_id}`,
       recipient_user_ids: users,
     });
   }
 
   /**
-   * Applies the legs and appends their movements in the caller's transaction. Legs lock their stock rows
-   * in warehouse order, so two opposite transfers cannot deadlock each other.
+   * Applies the legs and appends their movements in the caller's transaction, one round trip per leg
+   * (inventory.apply_leg). Legs lock their stock rows in warehouse order, so two opposite transfers
+   * cannot deadlock each other.
    */
   async function write(ctx: Ctx, item: CatalogItem, legs: Leg[], note: Note, options: MoveOptions): Promise<MoveResult> {
     const org_id = orgOf(ctx);
     const who = actorIds(ctx.actor);
     const written = new Map<string, MovementRow>();
-    const levels: StockLevelRow[] = [];
+    const crossed: Array<{ warehouse_id: string; quantity: string; min_quantity: string }> = [];
     for (const leg of [...legs].sort((a, b) => a.warehouse_id.localeCompare(b.warehouse_id))) {
-      const key = { org_id, warehouse_id: leg.warehouse_id, item_id: item.item_id };
-      const allow_negative = leg.delta > 0 || options.allow_negative === true;
-      if (allow_negative) await stock.ensure(ctx.db, [{ ...key, product_id: item.product_id, variant_id: item.variant_id }]);
-      const level = await stock.applyDelta(ctx.db, key, qty(leg.delta), allow_negative);
-      if (!level) {
-        const available = Number((await stock.get(ctx.db, key))?.quantity ?? 0);
-        throw new AppError('inventory.insufficient_stock', { item_id: item.item_id, code: item.code, warehouse_id: leg.warehouse_id, available, requested: -leg.delta });
-      }
-      levels.push(level);
-      const row = await insertMovement(ctx, {
+      const row: NewMovementRow = {
         org_id, id: leg.id, type: leg.type, warehouse_id: leg.warehouse_id, item_id: item.item_id, product_id: item.product_id, variant_id: item.variant_id,
-        quantity_delta: qty(leg.delta), quantity_after: level.quantity, counter_warehouse_id: leg.counter_warehouse_id, transfer_id: leg.transfer_id,
+        quantity_delta: qty(leg.delta), quantity_after: '', counter_warehouse_id: leg.counter_warehouse_id, transfer_id: leg.transfer_id,
         reverses_movement_id: leg.reverses_movement_id, user_id: who.user_id, employee_id: options.employee_id ?? null, actor_kind: ctx.actor.kind,
         actor_id: who.actor_id, reason: note.reason ?? null, reference_type: note.reference_type ?? null, reference_id: note.reference_id ?? null,
         idempotency_key: leg === legs[0] ? note.idempotency_key ?? null : null,
-      });
-      written.set(row.id, row);
+      };
+      const applied = await applyLeg(ctx, row, leg.delta > 0 || options.allow_negative === true);
+      if (!applied) {
+        const available = Number((await stock.get(ctx.db, { org_id, warehouse_id: leg.warehouse_id, item_id: item.item_id }))?.quantity ?? 0);
+        throw new AppError('inventory.insufficient_stock', { item_id: item.item_id, code: item.code, warehouse_id: leg.warehouse_id, available, requested: -leg.delta });
+      }
+      written.set(row.id, { ...row, quantity_after: applied.quantity_after, created_at: applied.created_at });
+      if (applied.low_alert && applied.min_quantity !== null) crossed.push({ warehouse_id: leg.warehouse_id, quantity: applied.quantity_after, min_quantity: applied.min_quantity });
     }
-    for (const level of levels) await alertIfLow(ctx, level, item);
+    for (const level of crossed) await tellLow(ctx, level, item);
     const result = legs.map((leg) => written.get(leg.id)).filter((r): r is MovementRow => !!r).map((r) => toMovementDto(r));
     await audit.record(ctx, { action: `inventory.movement.${legs[0]?.type ?? 'unknown'}`, entity_type: 'inventory.movement', entity_id: result[0]?.id ?? null, after: result });
     return { movements: result, replayed: false };
   }
 
-  async function insertMovement(ctx: Ctx, row: Parameters<typeof movements.insert>[1]): Promise<MovementRow> {
+  async function applyLeg(ctx: Ctx, row: NewMovementRow, allow_negative: boolean): Promise<AppliedLeg | undefined> {
     try {
-      return await movements.insert(ctx.db, row);
+      return await stock.applyLeg(ctx.db, row, allow_negative);
     } catch (error) {
       if (pgErrorCode(error) === '23505' && pgConstraint(error) === 'movement_reversed_once') throw new AppError('inventory.already_reversed');
       throw error;

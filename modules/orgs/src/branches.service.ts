@@ -9,7 +9,7 @@ import type { Ctx } from '@chaharsu/http';
 import * as repo from './orgs.repository.js';
 import { assertFound, orgIdOf, uniqueViolation, type OrgsDeps } from './orgs.context.js';
 import { BRANCH_FLAGS, type BranchRow, type WarehouseRow } from './orgs.tables.js';
-import type { Branch, BranchInput, BranchPatch, Warehouse, WarehouseInput, WarehousePatch } from './orgs.contracts.js';
+import type { Branch, BranchInput, BranchPatch, Warehouse, WarehouseInBranch, WarehouseInput, WarehousePatch } from './orgs.contracts.js';
 
 const BRANCH_UNIQUES = {
   branch_code: 'orgs.branch_code_taken',
@@ -91,6 +91,16 @@ export function createBranchesService(deps: OrgsDeps) {
     async listWarehouses(ctx: Ctx, branch_id: string): Promise<{ items: Warehouse[] }> {
       await branchOf(ctx, branch_id);
       return { items: (await repo.listWarehouses(ctx.db, orgIdOf(ctx), branch_id)).map(warehouseDto) };
+    },
+
+    /**
+     * One warehouse of the context's organisation with its branch's state, or null (unknown, or another
+     * organisation's). For modules that check a warehouse on every request (inventory's stock movements):
+     * one indexed probe instead of listing every branch and its warehouses.
+     */
+    async findWarehouse(ctx: Ctx, id: string): Promise<WarehouseInBranch | null> {
+      const row = await repo.findWarehouseInBranch(ctx.db, orgIdOf(ctx), id);
+      return row ? { ...warehouseDto(row), branch_active: row.branch_active, branch_is_central_warehouse: row.branch_is_central_warehouse } : null;
     },
 
     /** The first warehouse of a branch becomes its default; a later one only when asked. */

@@ -115,6 +115,8 @@ export const Warehouse = z.object({
   updated_at: Time,
 });
 export type Warehouse = z.infer<typeof Warehouse>;
+/** A warehouse as other modules see it through the API (`branches.findWarehouse`): with its branch's state. */
+export type WarehouseInBranch = Warehouse & { branch_active: boolean; branch_is_central_warehouse: boolean };
 
 export const WarehouseInput = z.object({
   name: Text(200),

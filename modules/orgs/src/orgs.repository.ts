@@ -160,6 +160,15 @@ export async function findWarehouse(db: Q, org_id: string, id: string): Promise<
   return db.selectFrom('orgs.warehouse').selectAll().where('org_id', '=', org_id).where('id', '=', id).executeTakeFirst() as Promise<WarehouseRow | undefined>;
 }
 
+/** One warehouse with the two facts of its branch other modules ask about (one indexed probe, no lists). */
+export async function findWarehouseInBranch(db: Q, org_id: string, id: string): Promise<(WarehouseRow & { branch_active: boolean; branch_is_central_warehouse: boolean }) | undefined> {
+  return db.selectFrom('orgs.warehouse as w')
+    .innerJoin('orgs.branch as b', (join) => join.onRef('b.org_id', '=', 'w.org_id').onRef('b.id', '=', 'w.branch_id'))
+    .selectAll('w').select(['b.active as branch_active', 'b.is_central_warehouse as branch_is_central_warehouse'])
+    .where('w.org_id', '=', org_id).where('w.id', '=', id)
+    .executeTakeFirst() as Promise<(WarehouseRow & { branch_active: boolean; branch_is_central_warehouse: boolean }) | undefined>;
+}
+
 export async function insertWarehouse(db: Q, row: Omit<WarehouseRow, 'created_at' | 'updated_at'>): Promise<WarehouseRow> {
   return db.insertInto('orgs.warehouse').values(row).returningAll().executeTakeFirstOrThrow() as Promise<WarehouseRow>;
 }

@@ -98,4 +98,71 @@ grant select, insert on inventory.movement to ${APP_ROLE};
 `,
     down: 'drop schema inventory cascade;',
   },
+  {
+    // One leg of a movement in one round trip, with plans cached per connection (PL/pgSQL prepares its
+    // statements once per session). Found with pg_stat_statements in the warehouse benchmark: of the
+    // ~1.5 ms PostgreSQL spent per stock-out, ~1.3 ms was planning the same statements again on every
+    // request. Security invoker: row-level security and the app role's grants (append-only ledger) apply
+    // exactly as to the statements it replaces. The rules are the same:
+    // - the balance changes only when the result stays >= 0 (unless p_allow_negative): no row back means
+    //   "not enough stock"; the row lock serialises concurrent issues of the same item;
+    // - the ledger row is written with the balance after it, in the same transaction (stock = sum of movements);
+    // - low_notified_at clears when the balance is back at or above the minimum and is set when it falls
+    //   below it; low_alert says this leg is the one that crossed (the caller notifies the people responsible).
+    name: '20261121T2300_inventory_apply_leg',
+    up: `
+create function inventory.apply_leg(
+  p_org_id uuid, p_id uuid, p_type text, p_warehouse_id uuid, p_item_id uuid, p_product_id uuid, p_variant_id uuid,
+  p_delta numeric, p_allow_negative boolean, p_counter_warehouse_id uuid, p_transfer_id uuid, p_reverses_movement_id uuid,
+  p_user_id uuid, p_employee_id uuid, p_actor_kind text, p_actor_id text, p_reason text, p_reference_type text,
+  p_reference_id text, p_idempotency_key text)
+  returns table (created_at timestamptz, quantity_after numeric, min_quantity numeric, low_alert boolean)
+  language plpgsql volatile security invoker set search_path = pg_catalog, pg_temp as $$
+#variable_conflict use_column
+declare
+  v_was_notified timestamptz;
+  v_quantity numeric;
+  v_min numeric;
+  v_notified timestamptz;
+  v_created timestamptz;
+begin
+  -- Lock the balance row first: its notification mark before this leg decides whether this leg alerts.
+  select s.low_notified_at into v_was_notified from inventory.stock_level s
+    where s.org_id = p_org_id and s.warehouse_id = p_warehouse_id and s.item_id = p_item_id for update;
+  if not found then
+    if not p_allow_negative then return; end if;
+    -- Stock rows are created on the first receipt (with the item's global minimum).
+    insert into inventory.stock_level (org_id, warehouse_id, item_id, product_id, variant_id, min_quantity)
+      values (p_org_id, p_warehouse_id, p_item_id, p_product_id, p_variant_id,
+        (select m.min_quantity from inventory.item_minimum m where m.org_id = p_org_id and m.item_id = p_item_id))
+      on conflict (org_id, warehouse_id, item_id) do nothing;
+    select s.low_notified_at into v_was_notified from inventory.stock_level s
+      where s.org_id = p_org_id and s.warehouse_id = p_warehouse_id and s.item_id = p_item_id for update;
+  end if;
+  update inventory.stock_level s set
+      quantity = s.quantity + p_delta,
+      movement_count = s.movement_count + 1,
+      last_movement_at = now(),
+      updated_at = now(),
+      low_notified_at = case
+        when s.min_quantity is null or s.quantity + p_delta >= s.min_quantity then null
+        else coalesce(s.low_notified_at, now()) end
+    where s.org_id = p_org_id and s.warehouse_id = p_warehouse_id and s.item_id = p_item_id
+      and (p_allow_negative or s.quantity + p_delta >= 0)
+    returning s.quantity, s.min_quantity, s.low_notified_at into v_quantity, v_min, v_notified;
+  if not found then return; end if;
+  insert into inventory.movement (org_id, id, type, warehouse_id, item_id, product_id, variant_id, quantity_delta, quantity_after,
+      counter_warehouse_id, transfer_id, reverses_movement_id, user_id, employee_id, actor_kind, actor_id, reason, reference_type,
+      reference_id, idempotency_key)
+    values (p_org_id, p_id, p_type, p_warehouse_id, p_item_id, p_product_id, p_variant_id, p_delta, v_quantity,
+      p_counter_warehouse_id, p_transfer_id, p_reverses_movement_id, p_user_id, p_employee_id, p_actor_kind, p_actor_id, p_reason,
+      p_reference_type, p_reference_id, p_idempotency_key)
+    returning created_at into v_created;
+  return query select v_created, v_quantity, v_min, (v_was_notified is null and v_notified is not null);
+end $$;
+revoke all on function inventory.apply_leg(uuid, uuid, text, uuid, uuid, uuid, uuid, numeric, boolean, uuid, uuid, uuid, uuid, uuid, text, text, text, text, text, text) from public;
+grant execute on function inventory.apply_leg(uuid, uuid, text, uuid, uuid, uuid, uuid, numeric, boolean, uuid, uuid, uuid, uuid, uuid, text, text, text, text, text, text) to ${APP_ROLE};
+`,
+    down: 'drop function inventory.apply_leg(uuid, uuid, text, uuid, uuid, uuid, uuid, numeric, boolean, uuid, uuid, uuid, uuid, uuid, text, text, text, text, text, text);',
+  },
 ];
