@@ -14,15 +14,15 @@
  *   npm run bench:branch-sync -- --branches 50 --articles 10000 --mirror-articles 50000   # the issue's size
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '@chaharsu/db/testing';
 import { freePort } from '@chaharsu/db/embedded';
-import type { HolooCommand } from '@chaharsu/holoo';
+import type { HolooCommand } from '@chaharsu/holoo/contracts';
 import { createSimulatedCompany, seedSimulatedCompany } from '@chaharsu/holoo/simulator';
 import { enrol, linuxPlatform } from '@chaharsu/agent';
 import startCluster from '../tests/global-setup.js';
@@ -35,8 +35,19 @@ const AGENT_MAIN = path.join(root, 'apps/agent/src/main.ts');
 const COMPANY = 'Holoo1';
 const DEMO_OWNER_PHONE = '09120000010';
 const EDITS = 100;
-/** The agent's periodic scan in this benchmark: an edit waits at most this long before it is looked at. */
+/** The mirror branch's periodic scan: an edit waits at most this long before it is looked at. */
 const MIRROR_INTERVAL_MS = 1000;
+/**
+ * The price-push agents scan at the production interval (5 min): their first scan runs at connect, and 50 agents
+ * rescanning 10,000 articles every second would measure the scans, not the push.
+ */
+const PUSH_AGENT_MIRROR_INTERVAL_MS = 5 * 60_000;
+/** Production heartbeat (15 s): 50 agents probing their simulators every 2 s would load the 2 cores the push runs on. */
+const HEARTBEAT_INTERVAL_MS = 15_000;
+/** The most connections one agent's simulator pool opens (connectHolooSimulator's default). */
+const AGENT_DB_CONNECTIONS = 4;
+/** Server pool, LISTEN, this script's clients, migrations and database creation. */
+const OTHER_DB_CONNECTIONS = 40;
 
 const { values } = parseArgs({ options: {
   branches: { type: 'string', default: '3' }, articles: { type: 'string', default: '2000' }, 'mirror-articles': { type: 'string', default: '5000' },
@@ -55,10 +66,10 @@ const percentile = (sorted: number[], p: number): number => sorted[Math.min(sort
 
 interface Branch { branch_id: string; sim: TestDatabase; data_dir: string; agent: ChildProcess | null; codes: string[] }
 
-function startAgent(branch: Branch): void {
+function startAgent(branch: Branch, mirror_interval_ms: number): void {
   branch.agent = fork(AGENT_MAIN, ['run', '--data-dir', branch.data_dir], {
     cwd: root, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    env: { ...process.env, CHAHARSU_AGENT_MIRROR_INTERVAL_MS: String(MIRROR_INTERVAL_MS), CHAHARSU_AGENT_RECONNECT_BASE_MS: '100', CHAHARSU_AGENT_RECONNECT_CAP_MS: '1500' },
+    env: { ...process.env, CHAHARSU_AGENT_MIRROR_INTERVAL_MS: String(mirror_interval_ms), CHAHARSU_AGENT_RECONNECT_BASE_MS: '100', CHAHARSU_AGENT_RECONNECT_CAP_MS: '1500' },
   });
 }
 
@@ -75,7 +86,7 @@ async function postJson<T>(client: TestClient, url: string, body: unknown = {}):
 }
 
 /** A simulator database with `articles` articles, enrolled as `branch_id`, its agent started. */
-async function setUpBranch(client: TestClient, base_url: string, branch_id: string, articles: number, seed: number): Promise<Branch> {
+async function setUpBranch(client: TestClient, base_url: string, branch_id: string, articles: number, seed: number, mirror_interval_ms: number): Promise<Branch> {
   const sim = await createTestDatabase();
   await createSimulatedCompany(sim.superuser_url, { database: COMPANY, company_name: `شعبه سنجش ${seed}` });
   const mains = Math.min(99, Math.max(4, Math.ceil(articles / (20 * 999))));
@@ -88,7 +99,7 @@ async function setUpBranch(client: TestClient, base_url: string, branch_id: stri
   const data_dir = mkdtempSync(path.join(tmpdir(), 'chaharsu-bench-agent-'));
   await enrol(linuxPlatform(), { server_url: base_url, code, data_dir, holoo: { kind: 'simulator', url: sim.superuser_url }, company_databases: [COMPANY] });
   const branch: Branch = { branch_id, sim, data_dir, agent: null, codes };
-  startAgent(branch);
+  startAgent(branch, mirror_interval_ms);
   return branch;
 }
 
@@ -137,7 +148,7 @@ async function mirrorState(admin: pg.Client, branch_id: string): Promise<{ rows:
 
 async function mirror(client: TestClient, base_url: string, admin: pg.Client, branch_id: string): Promise<Branch> {
   const started = performance.now();
-  const branch = await setUpBranch(client, base_url, branch_id, MIRROR_ARTICLES, 4242);
+  const branch = await setUpBranch(client, base_url, branch_id, MIRROR_ARTICLES, 4242, MIRROR_INTERVAL_MS);
   const setUpMs = performance.now() - started;
   const fromScratch = performance.now();
   const first = await waitFor('the first full mirror', async () => {
@@ -164,16 +175,54 @@ async function mirror(client: TestClient, base_url: string, admin: pg.Client, br
   return branch;
 }
 
+let peakConnections = 0;
+let maxConnections = 0;
+let sampler: NodeJS.Timeout | null = null;
+const stopSampling = (): void => { if (sampler) clearInterval(sampler); sampler = null; };
+
+/** Resident memory of the agent processes after the push (Linux /proc; what N agents on one machine cost). */
+function agentMemory(branches: Branch[]): string {
+  const mib = branches.map((b) => {
+    try {
+      const kib = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${b.agent?.pid ?? 0}/status`, 'utf8'))?.[1];
+      return kib ? Number(kib) / 1024 : null;
+    } catch {
+      return null;
+    }
+  }).filter((n): n is number => n !== null);
+  if (mib.length === 0) return 'agent memory: not measurable here';
+  return `agent memory (RSS): max ${Math.round(Math.max(...mib))} MiB, total ${(mib.reduce((a, b) => a + b, 0) / 1024).toFixed(2)} GiB for ${mib.length} agents`;
+}
+
+/** Every agent process holds its own simulator pool on the one embedded cluster: fail early, not halfway, when they cannot fit. */
+async function checkConnectionBudget(admin: pg.Client): Promise<void> {
+  maxConnections = Number((await admin.query<{ max_connections: string }>('show max_connections')).rows[0]?.max_connections ?? 0);
+  const needed = (BRANCHES + 1) * AGENT_DB_CONNECTIONS + OTHER_DB_CONNECTIONS;
+  if (needed > maxConnections) throw new Error(`${BRANCHES} agents may need ${needed} PostgreSQL connections; the cluster allows ${maxConnections} (packages/db/src/embedded.ts)`);
+}
+
+/** Samples pg_stat_activity once a second (the report shows the peak). */
+function sampleConnections(admin: pg.Client): void {
+  sampler = setInterval(() => {
+    admin.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where backend_type = \'client backend\'')
+      .then((r) => { peakConnections = Math.max(peakConnections, r.rows[0]?.n ?? 0); }, () => undefined);
+  }, 1000);
+  sampler.unref();
+}
+
 async function main(): Promise<void> {
   console.log(`branch-sync benchmark: ${BRANCHES} branches × ${ARTICLES} articles; mirror of ${MIRROR_ARTICLES} articles (PostgreSQL with durability off, as in the tests)`);
+  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(1)} GiB, load average ${loadavg().map((n) => n.toFixed(2)).join(' ')}; node ${process.version}`);
   const stopCluster = await startCluster();
   const database = await createTestDatabase();
-  const server = serverProcess(database, await freePort(), { ...SIGN_IN_FRIENDLY_ENV, SEED_DEMO: 'true', BRANCH_SYNC_HEARTBEAT_INTERVAL_MS: '2000' });
+  const server = serverProcess(database, await freePort(), { ...SIGN_IN_FRIENDLY_ENV, SEED_DEMO: 'true', BRANCH_SYNC_HEARTBEAT_INTERVAL_MS: String(HEARTBEAT_INTERVAL_MS) });
   const admin = new pg.Client({ connectionString: database.superuser_url });
   const branches: Branch[] = [];
   try {
     await server.start();
     await admin.connect();
+    await checkConnectionBudget(admin);
+    sampleConnections(admin);
     const client = new TestClient(server.base_url);
     await signIn(client, DEMO_OWNER_PHONE);
     const orgs = await client.get<{ items: Array<{ org_id: string; slug: string }> }>('/api/me/organisations');
@@ -183,12 +232,14 @@ async function main(): Promise<void> {
     const ids: string[] = [];
     for (let i = 0; i <= BRANCHES; i++) ids.push((await postJson<{ id: string }>(client, '/api/org/branches', { name: `شعبه سنجش ${i + 1}`, code: `BS${i + 1}` })).id);
     const setUp = performance.now();
-    for (let i = 0; i < BRANCHES; i++) branches.push(await setUpBranch(client, server.base_url, ids[i] as string, ARTICLES, 1000 + i));
+    for (let i = 0; i < BRANCHES; i++) branches.push(await setUpBranch(client, server.base_url, ids[i] as string, ARTICLES, 1000 + i, PUSH_AGENT_MIRROR_INTERVAL_MS));
     console.log(`set up ${BRANCHES} branches (simulators, enrolment, agents) in ${seconds(performance.now() - setUp)}`);
     await pricePush(client, admin, branches);
+    console.log(`peak PostgreSQL connections during setup and push: ${peakConnections} (max_connections ${maxConnections}); ${agentMemory(branches)}`);
     for (const b of branches) await stopAgent(b);
     branches.push(await mirror(client, server.base_url, admin, ids[BRANCHES] as string));
   } finally {
+    stopSampling();
     for (const b of branches) await stopAgent(b).catch(() => undefined);
     await server.stop().catch(() => undefined);
     await admin.end().catch(() => undefined);

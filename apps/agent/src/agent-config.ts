@@ -36,6 +36,17 @@ export const AgentIdentityFile = z.object({
   /** Company databases the branch uses (the health check reports the missing ones). */
   company_databases: z.array(z.string().min(1)).default([]),
   enrolled_at: z.string(),
+  /** The last secret rotation stored here (a re-sent `secret.rotate` with this id is only confirmed again). */
+  secret_rotation_id: z.uuid().optional(),
+  /**
+   * Connection settings from the panel (spec A2), applied over the enrolment's `holoo`: `sql_port` overrides the
+   * SQL Server port (null: as enrolled), `local_port` is the local status listener (null: none).
+   */
+  settings: z.object({
+    revision: z.number().int().min(0),
+    sql_port: z.number().int().min(1).max(65535).nullable(),
+    local_port: z.number().int().min(1).max(65535).nullable(),
+  }).optional(),
 });
 export type AgentIdentityFile = z.infer<typeof AgentIdentityFile>;
 

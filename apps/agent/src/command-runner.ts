@@ -42,7 +42,7 @@ export class CommandRunner {
 
   constructor(
     private readonly journal: CommandJournal,
-    private readonly holoo: HolooInstance,
+    private readonly holoo: Pick<HolooInstance, 'company' | 'dialect'>,
     private readonly port: RunnerPort,
     private readonly faults: Faults,
     private readonly log: AgentLog,

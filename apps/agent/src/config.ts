@@ -11,7 +11,10 @@
  * Environment: CHAHARSU_AGENT_DATA_DIR, CHAHARSU_AGENT_RECONNECT_BASE_MS / _CAP_MS, CHAHARSU_AGENT_MIRROR_INTERVAL_MS, CHAHARSU_AGENT_LOG_ECHO=1,
  * CHAHARSU_AGENT_INSTALL_ROOT (set by `chaharsu-agent supervise`: the versions folder), CHAHARSU_AGENT_RELEASE_KEYS (PEM file of the
  * pinned release public keys; default <data dir>/release-keys.pem), CHAHARSU_AGENT_UPDATE_HEALTH_TIMEOUT_MS (120 s),
+ * CHAHARSU_AGENT_WATCHDOG_TIMEOUT_MS (120 s: the supervisor kills and restarts a version whose liveness beat stopped this long),
+ * CHAHARSU_AGENT_LIVENESS_INTERVAL_MS (5 s), CHAHARSU_AGENT_STOP_GRACE_MS (60 s: a stopping version's time to finish its command),
  * CHAHARSU_AGENT_FAULTS (fault-injection test only).
+ *   chaharsu-agent service install|uninstall|start|stop|status [--install-root <dir>] [--password <agent password>]   (Windows service)
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -28,6 +31,11 @@ export interface RuntimeSettings {
   install_root: string | null;
   release_keys_file: string;
   update_health_timeout_ms: number;
+  /** The supervisor's watchdog: a version that has not beaten for this long is killed and restarted. */
+  watchdog_timeout_ms: number;
+  liveness_interval_ms: number;
+  /** How long a stopping version may take to finish its command in progress. */
+  stop_grace_ms: number;
 }
 
 const FaultPlanSchema = z.object({
@@ -48,6 +56,12 @@ export function supervisedEnvironment(install_root: string): NodeJS.ProcessEnv {
   return { ...process.env, CHAHARSU_AGENT_INSTALL_ROOT: install_root };
 }
 
+/** The Windows folders the agent needs (System32 tools, Program Files); only these variables, read here. */
+export function windowsFolders(): NodeJS.ProcessEnv {
+  const env = process.env;
+  return { SystemRoot: env.SystemRoot ?? env.SYSTEMROOT, ProgramFiles: env.ProgramFiles };
+}
+
 export function defaultDataDir(): string {
   const env = process.env;
   if (env.CHAHARSU_AGENT_DATA_DIR) return path.resolve(env.CHAHARSU_AGENT_DATA_DIR);
@@ -64,6 +78,9 @@ export function runtimeSettings(data_dir: string | undefined): RuntimeSettings {
     install_root: env.CHAHARSU_AGENT_INSTALL_ROOT ? path.resolve(env.CHAHARSU_AGENT_INSTALL_ROOT) : null,
     release_keys_file: env.CHAHARSU_AGENT_RELEASE_KEYS ? path.resolve(env.CHAHARSU_AGENT_RELEASE_KEYS) : path.join(resolved_data_dir, 'release-keys.pem'),
     update_health_timeout_ms: number(env.CHAHARSU_AGENT_UPDATE_HEALTH_TIMEOUT_MS, 120_000),
+    watchdog_timeout_ms: number(env.CHAHARSU_AGENT_WATCHDOG_TIMEOUT_MS, 120_000),
+    liveness_interval_ms: number(env.CHAHARSU_AGENT_LIVENESS_INTERVAL_MS, 5_000),
+    stop_grace_ms: number(env.CHAHARSU_AGENT_STOP_GRACE_MS, 60_000),
     reconnect: { base_ms: number(env.CHAHARSU_AGENT_RECONNECT_BASE_MS, 1_000), cap_ms: number(env.CHAHARSU_AGENT_RECONNECT_CAP_MS, 60_000) },
     log_echo: env.CHAHARSU_AGENT_LOG_ECHO === '1',
     mirror_interval_ms: number(env.CHAHARSU_AGENT_MIRROR_INTERVAL_MS, 5 * 60_000),

@@ -4,7 +4,7 @@
  * draws from a seeded generator and may SIGKILL itself, process an incoming delivery twice, or delay
  * a report. Production never sets the variable.
  */
-export type FaultPoint = 'after_store' | 'before_commit' | 'after_commit' | 'after_result_stored';
+export type FaultPoint = 'after_store' | 'before_commit' | 'after_commit' | 'after_result_stored' | 'after_secret_stored';
 
 export interface FaultPlan {
   seed: number;

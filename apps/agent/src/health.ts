@@ -1,11 +1,11 @@
-/** The heartbeat's health report: SQL Server, the Holoo databases, ports, disk, clock, queue. */
+/** The heartbeat's health report: SQL Server, the Holoo databases, their last backups, ports, disk, clock, queue. */
 import { Socket } from 'node:net';
 import type { HolooInstance } from '@chaharsu/holoo';
 import type { AgentHealth } from '@chaharsu/branch-sync/protocol';
 import type { AgentPlatform } from './platform.js';
 
 export interface HealthInput {
-  holoo: HolooInstance;
+  holoo: Pick<HolooInstance, 'probeHealth'>;
   platform: AgentPlatform;
   data_dir: string;
   agent_version: string;
@@ -14,6 +14,7 @@ export interface HealthInput {
   queue_length: number;
   last_error: string | null;
   started_at: number;
+  settings_revision: number;
 }
 
 function portOpen(host: string, port: number, timeout_ms: number): Promise<boolean> {
@@ -48,5 +49,8 @@ export async function collectHealth(input: HealthInput): Promise<AgentHealth> {
     agent_time: new Date().toISOString(),
     queue_length: input.queue_length,
     last_error: input.last_error?.slice(0, 2000) ?? null,
+    backups: probe.backups.slice(0, 500).map((b) => ({ database: b.database.slice(0, 128), last_backup_at: b.last_backup_at, last_full_backup_at: b.last_full_backup_at })),
+    backups_error: probe.backups_error?.slice(0, 2000) ?? null,
+    settings_revision: input.settings_revision,
   };
 }

@@ -2,8 +2,8 @@
  * The agent password (spec E5): stopping the agent, uninstalling it or opening its settings at the
  * branch computer needs it. The panel generates it and keeps it encrypted; the agent only keeps the
  * scrypt verifier the server sends in every `welcome` (`<data dir>/password.json`, 0600), so reading the
- * agent's files does not reveal the password. On Windows the service control handler and the settings
- * window call `checkAgentPassword` (not built yet: README "What remains").
+ * agent's files does not reveal the password. On Windows `chaharsu-agent service stop|uninstall` call
+ * `checkAgentPassword` too (service-command.ts); a settings window is not built (README "What remains").
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -2,14 +2,18 @@
 /** `chaharsu-agent`: enrol once, then run (as a Windows service in production). See config.ts for the options. */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { getAsset, isSea } from 'node:sea';
 import { readIdentity, type HolooConnection } from './agent-config.js';
 import { startAgent } from './agent.js';
 import { parseCommandLine, runtimeSettings, supervisedEnvironment } from './config.js';
 import { enrol } from './enrol.js';
 import { faultsFrom } from './faults.js';
 import { createAgentLog } from './log.js';
-import { linuxPlatform } from './platform.js';
+import { currentPlatform } from './platform-current.js';
 import { checkAgentPassword, pidFile } from './local-protection.js';
+import { defaultInstallRoot, runServiceCommand, ServiceCommandError } from './service-command.js';
+import { startLivenessBeat } from './update/liveness.js';
+import { deferKeepAliveUntilConnected } from './windows/socket-keepalive.js';
 import { AGENT_VERSION } from './version.js';
 import { EXIT_SWITCH_VERSION, supervise } from './update/supervisor.js';
 import { confirmStagedUpdate, readPinnedReleaseKeys } from './update/updater.js';
@@ -29,11 +33,14 @@ function holooFrom(values: ReturnType<typeof parseCommandLine>['values'], protec
 }
 
 async function main(): Promise<void> {
+  if (process.platform === 'win32') deferKeepAliveUntilConnected();
   const { values, positionals } = parseCommandLine(process.argv.slice(2));
   const command = positionals[0] ?? 'run';
   const settings = runtimeSettings(values['data-dir']);
-  const platform = linuxPlatform((line) => process.stderr.write(`${line}\n`));
+  const platform = currentPlatform((line) => process.stderr.write(`${line}\n`));
   if (command === 'version') { process.stdout.write(`${AGENT_VERSION}\n`); return; }
+  // Windows: the service host stops its program with Ctrl+C (SIGINT); Ctrl+Break arrives as SIGBREAK.
+  const stopSignals: NodeJS.Signals[] = process.platform === 'win32' ? ['SIGINT', 'SIGTERM', 'SIGBREAK'] : ['SIGINT', 'SIGTERM'];
   mkdirSync(settings.data_dir, { recursive: true, mode: 0o700 });
   const log = createAgentLog({ dir: path.join(settings.data_dir, 'logs'), echo: settings.log_echo });
 
@@ -60,13 +67,23 @@ async function main(): Promise<void> {
     // Its own log folder: the agent versions it runs rotate logs/agent.log themselves.
     const supervisorLog = createAgentLog({ dir: path.join(settings.data_dir, 'logs', 'supervisor'), echo: settings.log_echo });
     const stop = new AbortController();
-    process.on('SIGINT', () => stop.abort());
-    process.on('SIGTERM', () => stop.abort());
+    for (const signal of stopSignals) process.on(signal, () => stop.abort());
     await supervise({
       installer, platform, data_dir: settings.data_dir, args: ['run', '--data-dir', settings.data_dir],
       health_timeout_ms: settings.update_health_timeout_ms, restart_delay_ms: 5_000, log: (line) => supervisorLog.info(line),
       env: supervisedEnvironment(install_root),
+      watchdog: { hang_timeout_ms: settings.watchdog_timeout_ms }, stop_grace_ms: settings.stop_grace_ms,
+      // Windows: the agent gets the same console Ctrl+C as this process; Node's kill there would be TerminateProcess.
+      signal_children: process.platform !== 'win32',
     }, stop.signal);
+    return;
+  }
+  if (command === 'service') {
+    const layout = { install_root: values['install-root'] ? path.resolve(values['install-root']) : defaultInstallRoot(), data_dir: settings.data_dir };
+    await runServiceCommand(positionals[1], {
+      layout, password: values.password, print: (line) => process.stdout.write(`${line}\n`),
+      executable: process.platform === 'win32' && isSea() ? { path: process.execPath, nssm: () => Buffer.from(getAsset('nssm.exe')) } : null,
+    });
     return;
   }
   if (command === 'settings' || command === 'stop' || command === 'update') {
@@ -89,17 +106,25 @@ async function main(): Promise<void> {
       process.stdout.write(`${JSON.stringify({ ...shown, holoo: holoo.kind === 'sql_server' ? { ...holoo, password_protected: '***' } : holoo }, null, 2)}\n`);
       return;
     }
+    if (process.platform === 'win32') {
+      // No signals on Windows (kill = TerminateProcess, mid-command): stop the service, which sends Ctrl+C.
+      log.info('stop requested with the agent password (stopping the service)');
+      await runServiceCommand('stop', { layout: { install_root: values['install-root'] ? path.resolve(values['install-root']) : defaultInstallRoot(), data_dir: settings.data_dir }, password: values.password, print: (line) => process.stdout.write(`${line}\n`) });
+      return;
+    }
     const pid = Number(readFileSync(pidFile(settings.data_dir), 'utf8'));
     log.info(`stop requested with the agent password (pid ${pid})`);
     process.kill(pid, 'SIGTERM');
     return;
   }
-  if (command !== 'run') fail(`unknown command "${command}" (version | enrol | run | settings | stop | supervise | install-version | update confirm)`);
+  if (command !== 'run') fail(`unknown command "${command}" (version | enrol | run | settings | stop | supervise | install-version | update confirm | service install|uninstall|start|stop|status)`);
 
   const identity = readIdentity(settings.data_dir);
   if (!identity) fail(`not enrolled: run "chaharsu-agent enrol" first (data dir ${settings.data_dir})`);
   const faults = faultsFrom(settings.faults, (point) => log.warn(`fault injection: killing the agent at ${point}`));
   writeFileSync(pidFile(settings.data_dir), String(process.pid), { mode: 0o600 });
+  // The supervisor's watchdog watches this beat (a hung event loop stops it).
+  const stopBeat = startLivenessBeat(platform, settings.data_dir, settings.liveness_interval_ms, (error) => log.warn('could not write the liveness beat', error));
   let switching = false;
   const agent = startAgent({
     data_dir: settings.data_dir, identity, platform, log, faults, reconnect: settings.reconnect, mirror_interval_ms: settings.mirror_interval_ms,
@@ -124,13 +149,15 @@ async function main(): Promise<void> {
     stopping = true;
     log.info(`stopping on ${signal} (waiting for the command in progress)`);
     await agent.stop().catch((error: unknown) => log.error('error while stopping', error));
+    stopBeat();
+    log.info('stopped');
     process.exit(0);
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  for (const signal of stopSignals) process.on(signal, () => void stop(signal));
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof ServiceCommandError) fail(error.message);
   process.stderr.write(`chaharsu-agent: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
   process.exit(1);
 });

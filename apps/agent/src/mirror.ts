@@ -26,7 +26,7 @@ const emptyHashes = (): Hashes => ({ article: {}, main_group: {}, sub_group: {} 
 
 export interface MirrorOptions {
   data_dir: string;
-  holoo: HolooInstance;
+  holoo: Pick<HolooInstance, 'company'>;
   databases: readonly string[];
   platform: AgentPlatform;
   log: AgentLog;

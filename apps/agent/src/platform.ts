@@ -1,7 +1,7 @@
 /**
  * What differs between the branch computer (Windows service) and the machines the tests run on.
- * The agent's logic talks only to this interface. The Linux implementation is complete and used by
- * the tests; the Windows implementation is not written yet (README: "What remains").
+ * The agent's logic talks only to this interface. The Linux implementation (here) is used by the tests
+ * and demos; the Windows one is platform-windows.ts; platform-current.ts picks by process.platform.
  */
 import { chmodSync, mkdirSync, readFileSync, renameSync, statfsSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -21,7 +21,7 @@ export interface AgentPlatform {
   notifyUser(title: string, body: string): void;
   /** Writes a file so that a crash leaves either the old or the new content. */
   writeFileAtomic(file: string, content: string, mode?: number): void;
-  /** The versions folder and the atomic switch between versions (Linux: a `current` symlink; Windows: README "Self-update"). */
+  /** The versions folder and the atomic switch between versions (Linux: a `current` symlink; Windows: `current.txt`, installer.ts). */
   updateInstaller(install_root: string): UpdateInstaller;
 }
 

@@ -53,6 +53,9 @@ export class ServerLink {
 
   get ready(): boolean { return this.#ready; }
 
+  /** A rotated secret: the next handshake proves this one (the server accepts it as soon as it issued it). */
+  updateSecret(secret: string): void { this.identity.secret = secret; }
+
   start(): void { this.connect(); }
 
   stop(): void {

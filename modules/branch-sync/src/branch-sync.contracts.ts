@@ -1,6 +1,6 @@
 /** Request/response schemas of the panel's branch-sync routes (the web client imports these). */
 import { z } from 'zod';
-import { HolooCommand } from '@chaharsu/holoo';
+import { HolooCommand } from '@chaharsu/holoo/contracts';
 import { AgentHealth } from './protocol.js';
 
 export const BranchParams = z.object({ branch_id: z.uuid() });
@@ -59,6 +59,35 @@ export const AgentEventDto = z.object({
   at: z.string(),
 });
 
+/** Secret and password rotation as the panel shows them (never a secret itself). */
+export const AgentCredentialsDto = z.object({
+  secret_rotated_at: z.string().nullable(),
+  /** A rotation the agent has not confirmed yet: until it does, the old secret keeps working. */
+  secret_rotation_pending_since: z.string().nullable(),
+  password_changed_at: z.string().nullable(),
+  /** False after a password rotation until the agent confirms it holds the new verifier (the old password still works there). */
+  password_delivered: z.boolean(),
+});
+export const AgentSettingsDto = z.object({
+  /** SQL Server's TCP port; null: the instance name through SQL Server Browser (or what the agent was enrolled with). */
+  sql_port: z.number().int().nullable(),
+  /** The agent's local status port on 127.0.0.1; null: none. */
+  local_port: z.number().int().nullable(),
+  /** The panel's latest revision and the one the agent applied (equal: in effect). */
+  revision: z.number().int(),
+  applied_revision: z.number().int(),
+  /** Why the agent could not apply the latest revision (it keeps the previous settings). */
+  error: z.string().nullable(),
+  reported_at: z.string().nullable(),
+});
+export const AgentSettingsInput = z.object({
+  sql_port: z.number().int().min(1).max(65535).nullable(),
+  local_port: z.number().int().min(1024).max(65535).nullable(),
+});
+export type AgentSettingsInput = z.infer<typeof AgentSettingsInput>;
+export const SecretRotationDto = z.object({ agent_id: z.uuid(), rotation_id: z.uuid(), requested_at: z.string() });
+export const PasswordRotationDto = z.object({ agent_id: z.uuid(), password_changed_at: z.string() });
+
 export const AgentStatusDto = z.object({
   branch_id: z.uuid(),
   agent: z.object({
@@ -72,6 +101,8 @@ export const AgentStatusDto = z.object({
     clock_skew_ms: z.number().int().nullable(),
     health: AgentHealth.nullable(),
     connected: z.boolean(),
+    credentials: AgentCredentialsDto,
+    settings: AgentSettingsDto,
   }).nullable(),
   commands: z.object({ open: z.number().int(), failed: z.number().int(), oldest_open_at: z.string().nullable() }),
   recent_commands: z.array(CommandDto),
@@ -138,8 +169,11 @@ export const UpdateOfferDto = z.object({
   branch_id: z.uuid().nullable(),
   install_without_confirmation: z.boolean(),
   created_at: z.string(),
+  /** Set once withdrawn: while this is the newest offer for its target, nothing is offered there. */
+  withdrawn_at: z.string().nullable(),
 });
 export type UpdateOfferDto = z.infer<typeof UpdateOfferDto>;
+export const OfferParams = z.object({ offer_id: z.uuid() });
 
 export const AgentUpdateState = z.enum(['downloaded', 'waiting_confirmation', 'installed', 'rejected', 'rolled_back']);
 export const UpdatesDto = z.object({

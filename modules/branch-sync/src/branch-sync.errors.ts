@@ -10,4 +10,7 @@ export const BranchSyncErrors = defineErrorCodes({
   'branch_sync.release_not_found': 404,
   'branch_sync.release_exists': 409,
   'branch_sync.download_denied': 401,
+  'branch_sync.secret_rotation_pending': 409,
+  'branch_sync.offer_not_found': 404,
+  'branch_sync.offer_withdrawn': 409,
 });

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { App } from '@chaharsu/http';
-import { AgentPasswordDto, AgentStatusDto, AgentStatusList, BranchParams, CommandDto, CommandList, CommandListQuery, CommandParams, EnrolmentCodeDto, HealthHistory, MirrorPage, MirrorPageQuery, MirrorResyncInput, MirrorStatusDto, SendCommandInput, UpdateOfferDto, UpdateOfferInput, UpdatesDto } from './branch-sync.contracts.js';
+import { AgentSettingsInput, PasswordRotationDto, SecretRotationDto, AgentPasswordDto, AgentStatusDto, AgentStatusList, BranchParams, CommandDto, CommandList, CommandListQuery, CommandParams, EnrolmentCodeDto, HealthHistory, MirrorPage, MirrorPageQuery, MirrorResyncInput, MirrorStatusDto, OfferParams, SendCommandInput, UpdateOfferDto, UpdateOfferInput, UpdatesDto } from './branch-sync.contracts.js';
 import { AGENT_DOWNLOAD_HEADERS, AGENT_ENROL_PATH, AGENT_SOCKET_PATH, EnrolRequest, EnrolResponse, agentReleaseDownloadPath } from './protocol.js';
 import type { ReleaseService } from './releases.js';
 import type { BranchSyncService } from './branch-sync.service.js';
@@ -52,6 +52,11 @@ export function branchSyncRoutes(service: BranchSyncService, hub: Hub, releases:
       config: { access: manage },
     }, async (req, reply) => reply.status(201).send(await req.tx((ctx) => releases.service.offer(ctx, req.body))));
 
+    app.post('/api/branch-sync/updates/offers/:offer_id/withdraw', {
+      schema: { tags: ['branch-sync'], params: OfferParams, response: { 200: UpdateOfferDto } },
+      config: { access: manage },
+    }, (req) => req.tx((ctx) => releases.service.withdraw(ctx, req.params.offer_id)));
+
     app.get('/api/branch-sync/agents', {
       schema: { tags: ['branch-sync'], response: { 200: AgentStatusList } },
       config: { access: read },
@@ -82,6 +87,22 @@ export function branchSyncRoutes(service: BranchSyncService, hub: Hub, releases:
       schema: { tags: ['branch-sync'], params: BranchParams, response: { 200: AgentPasswordDto } },
       config: { access: manage },
     }, (req) => req.tx((ctx) => service.revealAgentPassword(ctx, req.params.branch_id)));
+
+    // Rotation without re-enrolment: the agent gets the new secret / password verifier over its authenticated socket.
+    app.post('/api/branch-sync/branches/:branch_id/agent/secret/rotate', {
+      schema: { tags: ['branch-sync'], params: BranchParams, response: { 202: SecretRotationDto } },
+      config: { access: manage },
+    }, async (req, reply) => reply.status(202).send(await req.tx((ctx) => service.rotateAgentSecret(ctx, req.params.branch_id))));
+
+    app.post('/api/branch-sync/branches/:branch_id/agent/password/rotate', {
+      schema: { tags: ['branch-sync'], params: BranchParams, response: { 200: PasswordRotationDto } },
+      config: { access: manage },
+    }, (req) => req.tx((ctx) => service.rotateAgentPassword(ctx, req.params.branch_id)));
+
+    app.put('/api/branch-sync/branches/:branch_id/agent/settings', {
+      schema: { tags: ['branch-sync'], params: BranchParams, body: AgentSettingsInput, response: { 200: AgentStatusDto } },
+      config: { access: manage },
+    }, (req) => req.tx((ctx) => service.updateAgentSettings(ctx, req.params.branch_id, req.body)));
 
     app.get('/api/branch-sync/branches/:branch_id/commands', {
       schema: { tags: ['branch-sync'], params: BranchParams, querystring: CommandListQuery, response: { 200: CommandList } },

@@ -9,12 +9,13 @@ import { AppError, actorUserId, assert, decryptSecret, newId, randomToken, sha25
 import type { Ctx } from '@chaharsu/http';
 import type { AuditApi } from '@chaharsu/audit';
 import { agentRepository, commandRepository, connectionRepository, eventRepository, healthRepository, type AgentRow, type CommandRow } from './branch-sync.repository.js';
-import type { AgentStatusDto, CommandDto, CommandState, EnrolmentCodeDto, MirrorStatusDto, SendCommandInput } from './branch-sync.contracts.js';
+import type { AgentSettingsInput, AgentStatusDto, CommandDto, CommandState, EnrolmentCodeDto, MirrorStatusDto, SendCommandInput } from './branch-sync.contracts.js';
 import { mirrorRepository } from './mirror.repository.js';
 import type { MirrorEntity } from './protocol.js';
 import { AgentHealth } from './protocol.js';
 import { enrolmentRepository } from './branch-sync.repository.js';
 import type { ServerIdentity } from './server-identity.js';
+import { credentialsDto, credentialsRepository, newAgentPassword, rotationPendingError } from './agent-credentials.js';
 import './branch-sync.errors.js';
 
 /** The orgs module's knowledge of branches, as branch-sync needs it (wired in apps/server/src/modules.ts). */
@@ -40,6 +41,12 @@ export interface BranchSyncService {
   /** The agent password, for owner, manager and support partner only (route access); every view is audited. */
   revealAgentPassword(ctx: Ctx, branch_id: string): Promise<{ agent_id: string; password: string }>;
   requestMirrorResync(ctx: Ctx, branch_id: string, company_database: string): Promise<MirrorStatusDto>;
+  /** A new agent secret without re-enrolment: pushed to the agent, the old one works until the agent confirms. */
+  rotateAgentSecret(ctx: Ctx, branch_id: string): Promise<{ agent_id: string; rotation_id: string; requested_at: string }>;
+  /** A new agent password (e.g. after showing it to a support partner); its verifier is pushed to the agent. */
+  rotateAgentPassword(ctx: Ctx, branch_id: string): Promise<{ agent_id: string; password_changed_at: string }>;
+  /** Connection settings (SQL Server port, the agent's local port), applied by the agent (spec A2/E3). */
+  updateAgentSettings(ctx: Ctx, branch_id: string, input: AgentSettingsInput): Promise<AgentStatusDto>;
   mirrorStatus(ctx: Ctx, branch_id: string): Promise<MirrorStatusDto>;
   mirrorPage(ctx: Ctx, branch_id: string, query: { company_database: string; entity: MirrorEntity; after_key?: string; limit: number }): Promise<{ items: Array<{ key: string; row_hash: string; data: unknown; updated_at: string }>; next_after_key: string | null }>;
 }
@@ -88,6 +95,11 @@ export function createBranchSyncService(deps: { audit: AuditApi; branches: Branc
     const agent = await agentRepository.liveOfBranch(ctx.db, orgOf(ctx), branch_id, lock);
     if (!agent) throw new AppError('branch_sync.no_agent', { branch_id });
     return agent;
+  }
+
+  /** Delivered on commit to the instance holding the agent's socket, which pushes the change (hub.ts pushAgentState). */
+  async function notifyAgentState(ctx: Ctx, agent_id: string): Promise<void> {
+    await sql`select pg_notify(${COMMAND_CHANNEL}, ${JSON.stringify({ org_id: orgOf(ctx), agent_id, agent_state: true })})`.execute(ctx.db);
   }
 
   async function insertCommand(ctx: Ctx, agent: AgentRow, input: SendCommandInput, requested_by: string): Promise<CommandDto> {
@@ -192,6 +204,37 @@ export function createBranchSyncService(deps: { audit: AuditApi; branches: Branc
       return { agent_id: agent.id, password };
     },
 
+    async rotateAgentSecret(ctx, branch_id) {
+      requireUser(ctx);
+      const agent = await requireAgent(ctx, branch_id, true);
+      const org_id = orgOf(ctx);
+      const started = await credentialsRepository.startRotation(ctx.db, org_id, agent.id, deps.secret_key);
+      // One rotation at a time: the agent may already hold the pending secret, so replacing it could lock it out.
+      if (!started) throw rotationPendingError(agent);
+      await audit.record(ctx, { action: 'branch_sync.agent.secret_rotate', entity_type: 'branch_sync.agent', entity_id: agent.id, after: { rotation_id: started.rotation_id } });
+      await notifyAgentState(ctx, agent.id);
+      return { agent_id: agent.id, rotation_id: started.rotation_id, requested_at: new Date().toISOString() };
+    },
+
+    async rotateAgentPassword(ctx, branch_id) {
+      requireUser(ctx);
+      const agent = await requireAgent(ctx, branch_id, true);
+      await credentialsRepository.setPassword(ctx.db, orgOf(ctx), agent.id, await newAgentPassword(deps.secret_key, agent.id));
+      await audit.record(ctx, { action: 'branch_sync.agent.password_rotate', entity_type: 'branch_sync.agent', entity_id: agent.id });
+      await notifyAgentState(ctx, agent.id);
+      return { agent_id: agent.id, password_changed_at: new Date().toISOString() };
+    },
+
+    async updateAgentSettings(ctx, branch_id, input) {
+      requireUser(ctx);
+      const agent = await requireAgent(ctx, branch_id, true);
+      const before = credentialsDto(agent).settings;
+      const revision = await credentialsRepository.setSettings(ctx.db, orgOf(ctx), agent.id, input);
+      await audit.record(ctx, { action: 'branch_sync.agent.settings', entity_type: 'branch_sync.agent', entity_id: agent.id, before: { sql_port: before.sql_port, local_port: before.local_port }, after: { ...input, revision } });
+      await notifyAgentState(ctx, agent.id);
+      return service.branchStatus(ctx, branch_id);
+    },
+
     async requestMirrorResync(ctx, branch_id, company_database) {
       requireUser(ctx);
       const agent = await requireAgent(ctx, branch_id);
@@ -238,5 +281,6 @@ function agentDto(agent: AgentRow, connected: boolean): NonNullable<AgentStatusD
     enrolled_at: new Date(agent.enrolled_at).toISOString(), last_heartbeat_at: iso(agent.last_heartbeat_at),
     status_changed_at: new Date(agent.status_changed_at).toISOString(), clock_skew_ms: agent.clock_skew_ms,
     health: health.success ? health.data : null, connected,
+    ...credentialsDto(agent),
   };
 }

@@ -9,7 +9,7 @@
  * delivery is retried with capped exponential back-off and jitter until the agent reports and the
  * server acknowledges the report. A missed NOTIFY (instance restarting) therefore only delays.
  */
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
@@ -18,12 +18,16 @@ import { inTransaction, type Db, type RlsScope, type Tx } from '@chaharsu/db';
 import type { Ctx } from '@chaharsu/http';
 import type { AuditApi } from '@chaharsu/audit';
 import { AppError, constantTimeEqual, decryptSecret, encryptSecret, hashPassword, hmacSha256Hex, newId, randomToken, systemContext } from '@chaharsu/kit';
-import { agentRepository, commandRepository, connectionRepository, enrolmentRepository, eventRepository, healthRepository } from './branch-sync.repository.js';
+import { type AgentRow, agentRepository, commandRepository, connectionRepository, enrolmentRepository, eventRepository, healthRepository } from './branch-sync.repository.js';
 import { COMMAND_CHANNEL, enrolmentCodeHash, parseEnrolmentCode } from './branch-sync.service.js';
-import { AgentMessage, type AgentHealth, type EnrolRequest, type EnrolResponse, PROTOCOL_VERSION, type ServerMessage, challengeText, proofText } from './protocol.js';
+import { AgentMessage, type AgentHealth, type SettingsResult, type EnrolRequest, type EnrolResponse, PROTOCOL_VERSION, type ServerMessage, challengeText, proofText } from './protocol.js';
 import type { ServerIdentity } from './server-identity.js';
 import { mirrorRepository } from './mirror.repository.js';
 import { authorizeDownload, offerFor, recordUpdateReport, type ReleaseRow } from './releases.js';
+import {
+  agentPasswordContext, agentSecretContext, credentialsRepository, generateAgentPassword, describePortChanges, reportedPorts, pendingPushes, rotationProofValid, sealRotatedSecret,
+  type CredentialColumns, type PushedState,
+} from './agent-credentials.js';
 
 const KICK_CHANNEL = 'branch_sync_kick';
 
@@ -81,20 +85,15 @@ interface Session {
   pump_again: boolean;
   /** The release version offered on this socket (offered once per connection). */
   offered_version: string | null;
+  /** Secret rotation, password verifier and settings already pushed on this socket (each once per connection). */
+  pushed: PushedState;
 }
 
 const agentKey = (org_id: string, agent_id: string): string => `${org_id}:${agent_id}`;
 const orgScope = (org_id: string): RlsScope => ({ org_id, user_id: null });
 const PLATFORM_SCOPE: RlsScope = { org_id: null, user_id: null, platform_admin: true };
-const secretContext = (agent_id: string): string => `branch_sync.agent:${agent_id}`;
-export const agentPasswordContext = (agent_id: string): string => `branch_sync.agent_password:${agent_id}`;
-
-/** 16 characters from an alphabet without look-alikes (0/O, 1/l/I), in groups of 4: ~80 bits, typeable at the branch. */
-export function generateAgentPassword(): string {
-  const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
-  const chars = Array.from({ length: 16 }, () => alphabet[randomInt(alphabet.length)] as string);
-  return [0, 4, 8, 12].map((i) => chars.slice(i, i + 4).join('')).join('-');
-}
+const secretContext = agentSecretContext;
+export { agentPasswordContext, generateAgentPassword };
 
 export function retryDelayMs(attempt: number, options: Pick<HubOptions, 'retry_base_ms' | 'retry_cap_ms'>, random = Math.random): number {
   const exponential = Math.min(options.retry_cap_ms, options.retry_base_ms * 2 ** Math.min(attempt - 1, 20));
@@ -183,8 +182,10 @@ export function createHub(deps: HubDeps): Hub {
   async function onHeartbeat(session: Session, health: AgentHealth): Promise<void> {
     const clock_skew_ms = Math.round(new Date(health.agent_time).getTime() - Date.now());
     const state = await inTransaction(db, orgScope(session.org_id), async (tx) => {
+      const before = await agentRepository.byId(tx, session.org_id, session.agent_id);
       const seen = await agentRepository.heartbeat(tx, session.org_id, session.agent_id, { health, clock_skew_ms, agent_version: health.agent_version, hostname: health.hostname });
-      if (seen === 'revoked') return { seen, offer: null };
+      if (seen === 'revoked') return { seen, offer: null, agent: null };
+      await recordPortChanges(tx, session, before?.last_health, health);
       await connectionRepository.touch(tx, session.org_id, session.agent_id, options.instance_id);
       const last = await healthRepository.lastAt(tx, session.org_id, session.agent_id);
       if (!last || Date.now() - new Date(last).getTime() >= options.health_sample_interval_ms) {
@@ -194,7 +195,7 @@ export function createHub(deps: HubDeps): Hub {
       if (seen === 'came_online') await eventRepository.insert(tx, { org_id: session.org_id, id: newId(), agent_id: session.agent_id, branch_id: session.branch_id, kind: 'online', level: 'info', message: 'agent online', detail: null });
       // In the same transaction: a new offer reaches a connected agent within one heartbeat, on any instance.
       const agent = await agentRepository.byId(tx, session.org_id, session.agent_id);
-      return { seen, offer: agent ? await offerFor(tx, agent, health.agent_version) : null };
+      return { seen, offer: agent ? await offerFor(tx, agent, health.agent_version) : null, agent: agent ?? null };
     });
     // Revoked while connected (or re-enrolled elsewhere): the socket goes now, the handshake refuses it from here on.
     if (state.seen === 'revoked') { send(session.socket, { type: 'denied', code: 'revoked' }); session.socket.close(4003, 'revoked'); return; }
@@ -203,6 +204,70 @@ export function createHub(deps: HubDeps): Hub {
       session.offered_version = state.offer.version;
       send(session.socket, state.offer);
     }
+    // A missed NOTIFY: what the agent has not confirmed goes out here (once per socket; a lost frame goes again on the next one).
+    if (state.agent) pushAgentState(session, state.agent);
+  }
+
+  /** "sql_server 1433 → 1533": the branch's event list shows when the ports the agent reports change (spec E3). */
+  async function recordPortChanges(tx: Tx, session: Session, previous: unknown, health: AgentHealth): Promise<void> {
+    const change = describePortChanges(reportedPorts(previous), health.ports);
+    if (!change) return;
+    await eventRepository.insert(tx, { org_id: session.org_id, id: newId(), agent_id: session.agent_id, branch_id: session.branch_id, kind: 'ports_changed', level: 'warn', message: `ports changed: ${change}`, detail: null });
+  }
+
+  /** Sends what the panel changed and the agent has not confirmed (secret rotation, password verifier, settings). */
+  function pushAgentState(session: Session, agent: AgentRow & Partial<CredentialColumns>): void {
+    const sealFor = (rotation_id: string): string => sealRotatedSecret({
+      current_secret: decryptSecret(deps.secret_key, agent.secret_envelope, secretContext(agent.id)), agent_id: agent.id, rotation_id,
+      new_secret: decryptSecret(deps.secret_key, agent.pending_secret_envelope as string, secretContext(agent.id)),
+    });
+    const { messages, sent } = pendingPushes(agent, session.pushed, sealFor);
+    session.pushed = sent;
+    for (const message of messages) send(session.socket, message);
+  }
+
+  async function pushAgentStateFromDb(session: Session): Promise<void> {
+    try {
+      const agent = await inTransaction(db, orgScope(session.org_id), (tx) => agentRepository.byId(tx, session.org_id, session.agent_id));
+      if (agent && agent.status !== 'revoked') pushAgentState(session, agent);
+    } catch (error) {
+      logger.warn({ err: error, agent_id: session.agent_id }, 'branch-sync: could not push credentials/settings');
+    }
+  }
+
+  /** The agent stored the new secret and proves it: the old secret is retired. */
+  async function onSecretRotated(session: Session, message: { rotation_id: string; proof: string }): Promise<void> {
+    await inTransaction(db, orgScope(session.org_id), async (tx) => {
+      const agent = await agentRepository.byId(tx, session.org_id, session.agent_id) as (AgentRow & Partial<CredentialColumns>) | undefined;
+      if (!agent?.pending_secret_envelope || agent.secret_rotation_id !== message.rotation_id) return; // already completed
+      const pending_secret = decryptSecret(deps.secret_key, agent.pending_secret_envelope, secretContext(agent.id));
+      if (!rotationProofValid({ pending_secret, agent_id: agent.id, rotation_id: message.rotation_id, proof: message.proof })) {
+        logger.warn({ agent_id: agent.id }, 'branch-sync: secret rotation confirmation with a wrong proof ignored');
+        return;
+      }
+      await completeRotation(tx, session, message.rotation_id, 'confirmed by the agent');
+    });
+  }
+
+  async function completeRotation(tx: Tx, who: { org_id: string; agent_id: string; branch_id: string }, rotation_id: string, how: string): Promise<void> {
+    if (!(await credentialsRepository.completeRotation(tx, who.org_id, who.agent_id, rotation_id))) return;
+    await eventRepository.insert(tx, { org_id: who.org_id, id: newId(), agent_id: who.agent_id, branch_id: who.branch_id, kind: 'secret_rotated', level: 'info', message: `agent secret rotated (${how}); the old secret is refused from now on`, detail: null });
+    await deps.audit.record(systemCtx(tx, who.org_id, 'branch_sync.secret_rotation'), { action: 'branch_sync.agent.secret_rotated', entity_type: 'branch_sync.agent', entity_id: who.agent_id, after: { rotation_id, how } });
+  }
+
+  async function onPasswordStored(session: Session, verifier_sha256: string): Promise<void> {
+    await inTransaction(db, orgScope(session.org_id), async (tx) => {
+      if (!(await credentialsRepository.markPasswordDelivered(tx, session.org_id, session.agent_id, verifier_sha256))) return;
+      await eventRepository.insert(tx, { org_id: session.org_id, id: newId(), agent_id: session.agent_id, branch_id: session.branch_id, kind: 'password_delivered', level: 'info', message: 'the agent holds the new agent password; the old one no longer works at the branch computer', detail: null });
+    });
+  }
+
+  async function onSettingsResult(session: Session, message: SettingsResult): Promise<void> {
+    await inTransaction(db, orgScope(session.org_id), async (tx) => {
+      if (!(await credentialsRepository.recordSettingsResult(tx, session.org_id, session.agent_id, message))) return;
+      const text = message.outcome === 'applied' ? `connection settings revision ${message.revision} applied` : `connection settings revision ${message.revision} not applied: ${message.error ?? ''}`;
+      await eventRepository.insert(tx, { org_id: session.org_id, id: newId(), agent_id: session.agent_id, branch_id: session.branch_id, kind: 'settings', level: message.outcome === 'applied' ? 'info' : 'error', message: text.slice(0, 2000), detail: null });
+    });
   }
 
   async function onMessage(session: Session, message: AgentMessage): Promise<void> {
@@ -248,6 +313,12 @@ export function createHub(deps: HubDeps): Hub {
       case 'update.report':
         await inTransaction(db, orgScope(org_id), (tx) => recordUpdateReport(tx, session, message));
         return;
+      case 'secret.rotated':
+        return onSecretRotated(session, message);
+      case 'password.stored':
+        return onPasswordStored(session, message.verifier_sha256);
+      case 'settings.result':
+        return onSettingsResult(session, message);
       default:
         session.socket.close(4002, 'unexpected message');
     }
@@ -256,7 +327,7 @@ export function createHub(deps: HubDeps): Hub {
   /** Runs the handshake on a new socket, then hands its messages to onMessage. */
   function handshake(socket: WebSocket, remote_address: string | null): void {
     let state: 'hello' | 'auth' | 'ready' = 'hello';
-    let pending: { org_id: string; agent_id: string; branch_id: string; secret: string; agent_nonce: string; server_nonce: string } | null = null;
+    let pending: { org_id: string; agent_id: string; branch_id: string; secret: string; rotation: { id: string; secret: string } | null; agent_nonce: string; server_nonce: string } | null = null;
     let session: Session | null = null;
     let queue = Promise.resolve();
     const timeout = setTimeout(() => { if (state !== 'ready') socket.close(4001, 'handshake timeout'); }, options.handshake_timeout_ms);
@@ -279,17 +350,28 @@ export function createHub(deps: HubDeps): Hub {
         if (!agent) return deny('unknown_agent');
         if (agent.status === 'revoked') return deny('revoked');
         const secret = decryptSecret(deps.secret_key, agent.secret_envelope, secretContext(agent.id));
+        const rotating = agent as AgentRow & Partial<CredentialColumns>;
+        // During a rotation the new secret is accepted too: the agent may have stored it and died before confirming.
+        const rotation = rotating.secret_rotation_id && rotating.pending_secret_envelope
+          ? { id: rotating.secret_rotation_id, secret: decryptSecret(deps.secret_key, rotating.pending_secret_envelope, secretContext(agent.id)) } : null;
         const server_nonce = randomToken(32);
         const server_time = new Date().toISOString();
-        pending = { org_id: agent.org_id, agent_id: agent.id, branch_id: agent.branch_id, secret, agent_nonce: parsed.agent_nonce, server_nonce };
+        pending = { org_id: agent.org_id, agent_id: agent.id, branch_id: agent.branch_id, secret, rotation, agent_nonce: parsed.agent_nonce, server_nonce };
         state = 'auth';
         send(socket, { type: 'challenge', server_nonce, server_time, signature: deps.identity.sign(challengeText({ server_nonce, agent_nonce: parsed.agent_nonce, agent_id: agent.id, server_time })) });
         return;
       }
       if (state === 'auth' && pending && parsed.type === 'auth') {
-        const expected = hmacSha256Hex(pending.secret, proofText({ server_nonce: pending.server_nonce, agent_nonce: pending.agent_nonce, agent_id: pending.agent_id, server_fingerprint: deps.identity.fingerprint }));
-        if (!constantTimeEqual(expected, parsed.proof)) return deny('bad_proof');
-        session = { org_id: pending.org_id, agent_id: pending.agent_id, branch_id: pending.branch_id, socket, pumping: false, pump_again: false, offered_version: null };
+        const text = proofText({ server_nonce: pending.server_nonce, agent_nonce: pending.agent_nonce, agent_id: pending.agent_id, server_fingerprint: deps.identity.fingerprint });
+        const withCurrent = constantTimeEqual(hmacSha256Hex(pending.secret, text), parsed.proof);
+        const withNew = !withCurrent && pending.rotation !== null && constantTimeEqual(hmacSha256Hex(pending.rotation.secret, text), parsed.proof);
+        if (!withCurrent && !withNew) return deny('bad_proof');
+        if (withNew && pending.rotation) {
+          const who = pending;
+          const rotation_id = pending.rotation.id;
+          await inTransaction(db, orgScope(who.org_id), (tx) => completeRotation(tx, who, rotation_id, 'the agent authenticated with the new secret'));
+        }
+        session = { org_id: pending.org_id, agent_id: pending.agent_id, branch_id: pending.branch_id, socket, pumping: false, pump_again: false, offered_version: null, pushed: { rotation_id: null, password_changed_at: null, settings_revision: 0 } };
         pending = null;
         state = 'ready';
         clearTimeout(timeout);
@@ -317,14 +399,15 @@ export function createHub(deps: HubDeps): Hub {
     const key = agentKey(session.org_id, session.agent_id);
     sessions.get(key)?.socket.close(4004, 'replaced by a newer connection');
     sessions.set(key, session);
-    const { settled_through_seq, password_verifier } = await inTransaction(db, orgScope(session.org_id), async (tx) => {
+    const { settled_through_seq, password_verifier, agent } = await inTransaction(db, orgScope(session.org_id), async (tx) => {
       await connectionRepository.claim(tx, { org_id: session.org_id, agent_id: session.agent_id, instance_id: options.instance_id, remote_address });
       await commandRepository.dueNowForAgent(tx, session.org_id, session.agent_id);
       await sql`select pg_notify(${KICK_CHANNEL}, ${JSON.stringify({ org_id: session.org_id, agent_id: session.agent_id, instance_id: options.instance_id })})`.execute(tx);
       const agent = await agentRepository.byId(tx, session.org_id, session.agent_id);
-      return { settled_through_seq: await commandRepository.settledThrough(tx, session.org_id, session.agent_id), password_verifier: agent?.password_verifier ?? null };
+      return { settled_through_seq: await commandRepository.settledThrough(tx, session.org_id, session.agent_id), password_verifier: agent?.password_verifier ?? null, agent };
     });
     send(session.socket, { type: 'welcome', branch_id: session.branch_id, heartbeat_interval_ms: options.heartbeat_interval_ms, server_time: new Date().toISOString(), settled_through_seq, password_verifier });
+    if (agent) pushAgentState(session, agent);
     void pump(session);
     void offerResyncs(session);
   }
@@ -375,7 +458,7 @@ export function createHub(deps: HubDeps): Hub {
     client.on('notification', (note) => {
       if (!note.payload) return;
       try {
-        const payload = JSON.parse(note.payload) as { org_id: string; agent_id: string; instance_id?: string; resync?: boolean };
+        const payload = JSON.parse(note.payload) as { org_id: string; agent_id: string; instance_id?: string; resync?: boolean; agent_state?: boolean };
         const session = sessions.get(agentKey(payload.org_id, payload.agent_id));
         if (!session) return;
         if (note.channel === KICK_CHANNEL) {
@@ -383,6 +466,7 @@ export function createHub(deps: HubDeps): Hub {
           return;
         }
         if (payload.resync) void offerResyncs(session);
+        else if (payload.agent_state) void pushAgentStateFromDb(session);
         else void pump(session);
       } catch { /* not ours */ }
     });

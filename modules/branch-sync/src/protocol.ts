@@ -11,7 +11,7 @@
  * After `welcome` both sides exchange the messages below until the socket closes.
  */
 import { z } from 'zod';
-import { HolooCommand } from '@chaharsu/holoo';
+import { HolooCommand } from '@chaharsu/holoo/contracts';
 
 export const PROTOCOL_VERSION = 1;
 /** WebSocket path the agent dials (outbound from the branch: no inbound port on the branch network). */
@@ -57,6 +57,15 @@ export type EnrolResponse = z.infer<typeof EnrolResponse>;
 
 // ---- health (heartbeat) ----
 
+export const BackupInfo = z.object({
+  database: z.string().max(128),
+  /** Newest finished backup of any kind (full, differential, log), ISO time as SQL Server wrote it (server wall clock, no zone). */
+  last_backup_at: z.string().max(40).nullable(),
+  /** Newest finished full backup (what a restore starts from). */
+  last_full_backup_at: z.string().max(40).nullable(),
+});
+export type BackupInfo = z.infer<typeof BackupInfo>;
+
 export const AgentHealth = z.object({
   agent_version: z.string().max(50),
   hostname: z.string().max(255),
@@ -76,6 +85,15 @@ export const AgentHealth = z.object({
   /** Commands stored locally and not yet acknowledged by the server. */
   queue_length: z.number().int().min(0),
   last_error: z.string().max(2000).nullable(),
+  /**
+   * The newest backup SQL Server recorded per company database (msdb.dbo.backupset; spec E3 "last backup").
+   * Optional: agents before this field send nothing; null `backups_error` with an empty list means no backup was ever taken.
+   */
+  backups: z.array(BackupInfo).max(500).optional(),
+  /** Why the backup history could not be read (e.g. the agent's login lacks SELECT on msdb.dbo.backupset). */
+  backups_error: z.string().max(2000).nullable().optional(),
+  /** The connection settings revision this agent runs with (the panel's port changes, spec A2/E3). */
+  settings_revision: z.number().int().min(0).optional(),
 });
 export type AgentHealth = z.infer<typeof AgentHealth>;
 
@@ -168,7 +186,33 @@ export const UpdateReport = z.object({
 });
 export type UpdateReport = z.infer<typeof UpdateReport>;
 
-export const AgentMessage = z.discriminatedUnion('type', [AgentHello, AgentAuth, AgentHeartbeat, CommandReceived, CommandResult, CommandTrouble, AgentLog, MirrorBatch, UpdateReport]);
+// ---- credentials and settings pushed by the panel (secret rotation, agent password, ports) ----
+
+/**
+ * The key that seals a rotated secret for its trip to the agent: HMAC(current secret, this text). On top of TLS,
+ * only the holder of the current secret can open it (an intercepting proxy cannot), and it is bound to the rotation.
+ */
+export function rotationSealText(input: { agent_id: string; rotation_id: string }): string {
+  return `chaharsu-agent-rotate/v1\n${input.agent_id}\n${input.rotation_id}`;
+}
+/** What the agent MACs with the NEW secret to confirm it stored it (the server then retires the old one). */
+export function rotationConfirmText(input: { agent_id: string; rotation_id: string }): string {
+  return `chaharsu-agent-rotated/v1\n${input.agent_id}\n${input.rotation_id}`;
+}
+/** Sent by the agent only after a `secret.rotate`, once the new secret is stored durably. */
+export const SecretRotated = z.object({ type: z.literal('secret.rotated'), rotation_id: Id, proof: z.string().regex(/^[0-9a-f]{64}$/) });
+/** Sent by the agent only after a `password.verifier`, once the verifier is stored: sha256 (hex) of the verifier it holds. */
+export const PasswordStored = z.object({ type: z.literal('password.stored'), verifier_sha256: z.string().regex(/^[0-9a-f]{64}$/) });
+/** Sent by the agent only after a `settings`: whether it could apply that revision (else it keeps running with the previous one). */
+export const SettingsResult = z.object({
+  type: z.literal('settings.result'),
+  revision: z.number().int().min(1),
+  outcome: z.enum(['applied', 'failed']),
+  error: z.string().max(2000).nullable(),
+});
+export type SettingsResult = z.infer<typeof SettingsResult>;
+
+export const AgentMessage = z.discriminatedUnion('type', [AgentHello, AgentAuth, AgentHeartbeat, CommandReceived, CommandResult, CommandTrouble, AgentLog, MirrorBatch, UpdateReport, SecretRotated, PasswordStored, SettingsResult]);
 export type AgentMessage = z.infer<typeof AgentMessage>;
 export type CommandResultMessage = z.infer<typeof CommandResult>;
 
@@ -224,7 +268,26 @@ export const UpdateOffer = z.object({
 });
 export type UpdateOffer = z.infer<typeof UpdateOffer>;
 
-export const ServerMessage = z.discriminatedUnion('type', [ServerChallenge, ServerWelcome, ServerDenied, CommandDelivery, ResultAck, MirrorAck, MirrorResync, UpdateOffer]);
+/**
+ * A new agent secret (secret rotation without re-enrolment). `sealed_secret`: AES-256-GCM under
+ * HMAC(current secret, rotationSealText), base64 of iv(12) | tag(16) | ciphertext, the rotation id as associated data.
+ * Until the agent answers `secret.rotated`, the server accepts the old secret and the new one.
+ */
+export const SecretRotate = z.object({ type: z.literal('secret.rotate'), rotation_id: Id, sealed_secret: z.string().min(40).max(400) });
+/** The scrypt verifier of a rotated agent password (also in every `welcome`). */
+export const PasswordVerifier = z.object({ type: z.literal('password.verifier'), password_verifier: z.string().min(1).max(500) });
+/** Connection settings set in the panel (spec A2): the agent applies them, or keeps the previous ones and says why. */
+export const AgentSettings = z.object({
+  type: z.literal('settings'),
+  revision: z.number().int().min(1),
+  /** SQL Server's TCP port; null: find it through the instance name (SQL Server Browser). */
+  sql_port: z.number().int().min(1).max(65535).nullable(),
+  /** The agent's local status port on 127.0.0.1; null: no local listener. */
+  local_port: z.number().int().min(1024).max(65535).nullable(),
+});
+export type AgentSettings = z.infer<typeof AgentSettings>;
+
+export const ServerMessage = z.discriminatedUnion('type', [ServerChallenge, ServerWelcome, ServerDenied, CommandDelivery, ResultAck, MirrorAck, MirrorResync, UpdateOffer, SecretRotate, PasswordVerifier, AgentSettings]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 
 /**

@@ -20,7 +20,7 @@ import { ReleaseVersion, downloadProofText, agentReleaseDownloadPath, type Updat
 import './branch-sync.errors.js';
 
 export interface ReleaseRow { version: string; sha256: string; size_bytes: string | bigint; signature: string; artifact_file: string; notes: string | null; published_at: Date }
-interface OfferRow { org_id: string; id: string; branch_id: string | null; version: string; install_without_confirmation: boolean; created_at: Date }
+interface OfferRow { org_id: string; id: string; branch_id: string | null; version: string; install_without_confirmation: boolean; created_at: Date; withdrawn_at: Date | null }
 
 /** An agent's download request is accepted this far from the server's clock (the heartbeat shows the skew). */
 const DOWNLOAD_CLOCK_TOLERANCE_MS = 5 * 60_000;
@@ -31,15 +31,23 @@ export const releaseRepository = {
   list: (db: Tx) => db.selectFrom('branch_sync.agent_release').selectAll().orderBy('published_at', 'desc').limit(50).execute() as Promise<ReleaseRow[]>,
   offers: (db: Tx, org_id: string) =>
     db.selectFrom('branch_sync.update_offer').selectAll().where('org_id', '=', org_id).orderBy('created_at', 'desc').limit(50).execute() as Promise<OfferRow[]>,
-  /** The newest offer for this branch or for every branch. */
-  effectiveOffer: (db: Tx, org_id: string, branch_id: string) =>
-    db.selectFrom('branch_sync.update_offer').selectAll().where('org_id', '=', org_id)
+  /**
+   * The offer in force for this branch: the newest one for it or for every branch — none when that newest one was
+   * withdrawn (an older offer does not come back; see the migration `branch_sync_offer_withdrawal`).
+   */
+  effectiveOffer: async (db: Tx, org_id: string, branch_id: string): Promise<OfferRow | undefined> => {
+    const newest = await db.selectFrom('branch_sync.update_offer').selectAll().where('org_id', '=', org_id)
       .where((eb) => eb.or([eb('branch_id', '=', branch_id), eb('branch_id', 'is', null)]))
-      .orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst() as Promise<OfferRow | undefined>,
+      .orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst() as OfferRow | undefined;
+    return newest && newest.withdrawn_at === null ? newest : undefined;
+  },
+  byIdForUpdate: (db: Tx, org_id: string, id: string) =>
+    db.selectFrom('branch_sync.update_offer').selectAll().where('org_id', '=', org_id).where('id', '=', id).forUpdate().executeTakeFirst() as Promise<OfferRow | undefined>,
 };
 
 const toReleaseDto = (row: ReleaseRow): AgentReleaseDto => ({ version: row.version, sha256: row.sha256, size_bytes: Number(row.size_bytes), notes: row.notes, published_at: new Date(row.published_at).toISOString() });
-const toOfferDto = (row: OfferRow): UpdateOfferDto => ({ id: row.id, version: row.version, branch_id: row.branch_id, install_without_confirmation: row.install_without_confirmation, created_at: new Date(row.created_at).toISOString() });
+const toOfferDto = (row: OfferRow): UpdateOfferDto => ({ id: row.id, version: row.version, branch_id: row.branch_id, install_without_confirmation: row.install_without_confirmation, created_at: new Date(row.created_at).toISOString(),
+  withdrawn_at: row.withdrawn_at ? new Date(row.withdrawn_at).toISOString() : null });
 
 /**
  * Publishes a signed release (the operator's CLI): copies the artifact under `releases_dir` (named by its
@@ -69,6 +77,8 @@ export async function publishRelease(db: Db, releases_dir: string, input: { vers
 export interface ReleaseService {
   updates(ctx: Ctx): Promise<UpdatesDto>;
   offer(ctx: Ctx, input: UpdateOfferInput): Promise<UpdateOfferDto>;
+  /** Withdraws an offer: agents are not offered it any more, and a download of it is refused from now on. */
+  withdraw(ctx: Ctx, offer_id: string): Promise<UpdateOfferDto>;
 }
 
 export function createReleaseService(deps: { audit: AuditApi; branches: BranchDirectory }): ReleaseService {
@@ -77,7 +87,11 @@ export function createReleaseService(deps: { audit: AuditApi; branches: BranchDi
     async updates(ctx) {
       const org_id = orgOf(ctx);
       const [releases, offers, agents] = await Promise.all([releaseRepository.list(ctx.db), releaseRepository.offers(ctx.db, org_id), agentRepository.listLive(ctx.db, org_id)]);
-      const offeredTo = (branch_id: string): string | null => offers.find((o) => o.branch_id === branch_id || o.branch_id === null)?.version ?? null;
+      // Offers come newest first (as effectiveOffer orders them); a withdrawn newest one means nothing is offered.
+      const offeredTo = (branch_id: string): string | null => {
+        const newest = offers.find((o) => o.branch_id === branch_id || o.branch_id === null);
+        return newest && newest.withdrawn_at === null ? newest.version : null;
+      };
       return {
         releases: releases.map(toReleaseDto),
         offers: offers.map(toOfferDto),
@@ -103,6 +117,22 @@ export function createReleaseService(deps: { audit: AuditApi; branches: BranchDi
         .values({ org_id, id: newId(), branch_id: input.branch_id, version: release.version, install_without_confirmation: input.install_without_confirmation, created_by })
         .returningAll().executeTakeFirstOrThrow() as OfferRow;
       await deps.audit.record(ctx, { action: 'branch_sync.update.offer', entity_type: 'branch_sync.update_offer', entity_id: row.id, after: { version: row.version, branch_id: row.branch_id, install_without_confirmation: row.install_without_confirmation } });
+      return toOfferDto(row);
+    },
+
+    async withdraw(ctx, offer_id) {
+      const org_id = orgOf(ctx);
+      const withdrawn_by = actorUserId(ctx.actor);
+      if (!withdrawn_by) throw new AppError('common.unauthenticated');
+      const before = await releaseRepository.byIdForUpdate(ctx.db, org_id, offer_id);
+      if (!before) throw new AppError('branch_sync.offer_not_found', { offer_id });
+      if (before.withdrawn_at) throw new AppError('branch_sync.offer_withdrawn', { version: before.version });
+      const row = await ctx.db.updateTable('branch_sync.update_offer').set({ withdrawn_at: sql`now()`, withdrawn_by })
+        .where('org_id', '=', org_id).where('id', '=', offer_id).returningAll().executeTakeFirstOrThrow() as OfferRow;
+      await deps.audit.record(ctx, {
+        action: 'branch_sync.update.withdraw', entity_type: 'branch_sync.update_offer', entity_id: row.id,
+        before: { version: before.version, branch_id: before.branch_id, withdrawn_at: null }, after: { version: row.version, branch_id: row.branch_id, withdrawn_at: toOfferDto(row).withdrawn_at },
+      });
       return toOfferDto(row);
     },
   };
@@ -154,9 +184,10 @@ export async function authorizeDownload(
   return inTransaction(db, { org_id, user_id: null }, async (tx) => {
     const agent = await agentRepository.byId(tx, org_id, agent_id);
     if (!agent || agent.status === 'revoked') throw denied();
-    const secret = decryptSecret(secret_key, agent.secret_envelope, secretContext(agent.id));
-    const expected = hmacSha256Hex(secret, downloadProofText({ org_id, agent_id, path: input.path, time: input.time ?? '' }));
-    if (!constantTimeEqual(expected, input.proof ?? '')) throw denied();
+    // During a secret rotation the agent may already use the new secret (stored, not yet confirmed): both are accepted.
+    const envelopes = [agent.secret_envelope, (agent as { pending_secret_envelope?: string | null }).pending_secret_envelope ?? null].filter((e): e is string => e !== null);
+    const text = downloadProofText({ org_id, agent_id, path: input.path, time: input.time ?? '' });
+    if (!envelopes.some((envelope) => constantTimeEqual(hmacSha256Hex(decryptSecret(secret_key, envelope, secretContext(agent.id)), text), input.proof ?? ''))) throw denied();
     const offer = await releaseRepository.effectiveOffer(tx, org_id, agent.branch_id);
     const release = offer?.version === input.version ? await releaseRepository.byVersion(tx, input.version) : undefined;
     if (!release) throw new AppError('branch_sync.release_not_found', { version: input.version });

@@ -19,7 +19,8 @@
        - db_datareader (reads for the catalog mirror),
        - VIEW DEFINITION (without it INFORMATION_SCHEMA.COLUMNS shows no column defaults and the agent
          would fill defaulted NOT NULL columns with zeros instead of Holoo's defaults),
-       - INSERT/UPDATE only where the panel's commands write, and SELECT/INSERT on the agent's tables.
+       - INSERT/UPDATE only where the panel's commands write, and SELECT/INSERT on the agent's tables;
+    3. in msdb: a user with SELECT on dbo.backupset only (the health report's "last backup").
     The agent's login is NOT given db_datawriter, DELETE, ALTER, or any server role.
 */
 SET NOCOUNT ON;
@@ -104,4 +105,9 @@ CREATE TABLE [dbo].[ChaharsuChangeLog] (
 END
 CLOSE companies;
 DEALLOCATE companies;
+
+-- The "last backup" of the agent's health (spec E3): read-only access to the backup history, nothing else in msdb.
+SET @stmt = N'IF USER_ID(@login) IS NULL EXEC (N''CREATE USER '' + QUOTENAME(@login) + N'' FOR LOGIN '' + QUOTENAME(@login));
+  EXEC (N''GRANT SELECT ON [dbo].[backupset] TO '' + QUOTENAME(@login));';
+EXEC msdb.sys.sp_executesql @stmt, N'@login sysname', @login = @login;
 PRINT N'Done. The agent connects as ' + @login + N' (SQL authentication; the instance must allow mixed mode).';

@@ -121,7 +121,7 @@ export class HolooInstance {
   /** SQL Server reachable (`select 1` within the timeout), its version, the company databases and their sizes. */
   async probeHealth(options: { timeout_ms?: number } = {}): Promise<HolooHealth> {
     const timeout = options.timeout_ms ?? 5_000;
-    const health: HolooHealth = { reachable: false, error: null, server_version: null, company_databases: [], database_sizes: [] };
+    const health: HolooHealth = { reachable: false, error: null, server_version: null, company_databases: [], database_sizes: [], backups: [], backups_error: null };
     try {
       await withTimeout(sql`select 1 as ok`.execute(this.admin), timeout);
       health.reachable = true;
@@ -136,7 +136,30 @@ export class HolooInstance {
       const size = await withTimeout(company.databaseSizeBytes(), timeout).catch(() => null);
       health.database_sizes.push({ database, size_bytes: size });
     }
+    await this.readBackups(health, timeout);
     return health;
+  }
+
+  /** Last backups of the company databases found (SQL Server's history names databases case-insensitively). */
+  private async readBackups(health: HolooHealth, timeout_ms: number): Promise<void> {
+    try {
+      const history = await withTimeout(this.dialect.backupHistory(this.admin), timeout_ms);
+      // SQL Server compares database names case-insensitively: rows differing only in case are one database.
+      const byName = new Map<string, { last_backup_at: string | null; last_full_backup_at: string | null }>();
+      const later = (a: string | null, b: string | null): string | null => (a === null ? b : b === null ? a : a > b ? a : b);
+      for (const row of history) {
+        const seen = byName.get(row.database.toLowerCase());
+        byName.set(row.database.toLowerCase(), {
+          last_backup_at: later(seen?.last_backup_at ?? null, row.last_backup_at), last_full_backup_at: later(seen?.last_full_backup_at ?? null, row.last_full_backup_at),
+        });
+      }
+      health.backups = health.company_databases.map(({ database }) => {
+        const row = byName.get(database.toLowerCase());
+        return { database, last_backup_at: row?.last_backup_at ?? null, last_full_backup_at: row?.last_full_backup_at ?? null };
+      });
+    } catch (error) {
+      health.backups_error = error instanceof Error ? error.message : String(error);
+    }
   }
 
   async close(): Promise<void> {

@@ -10,6 +10,7 @@ import {
   errorField,
   toNaiveDateTime,
   type AnySelect,
+  type BackupHistoryRow,
   type ColumnInfo,
   type ColumnKind,
   type HolooDb,
@@ -79,6 +80,16 @@ export const mssqlDialect: HolooDialect = {
       CAST(SERVERPROPERTY('ProductVersion') as nvarchar(128)) as product_version`.execute(db);
     const row = result.rows[0];
     return row ? `${row.product_version ?? ''} ${row.version.split('\n')[0] ?? ''}`.trim() : 'unknown';
+  },
+
+  async backupHistory(db: HolooDb): Promise<BackupHistoryRow[]> {
+    // Needs a user in msdb with SELECT on dbo.backupset (sql/create-agent-login.sql grants exactly that).
+    const result = await sql<{ database_name: string; last_backup_at: unknown; last_full_backup_at: unknown }>`select database_name,
+      MAX(backup_finish_date) as last_backup_at,
+      MAX(case when type = 'D' then backup_finish_date end) as last_full_backup_at
+      from msdb.dbo.backupset where backup_finish_date is not null and is_copy_only = 0
+      group by database_name`.execute(db);
+    return result.rows.map((row) => ({ database: row.database_name, last_backup_at: toNaiveDateTime(row.last_backup_at), last_full_backup_at: toNaiveDateTime(row.last_full_backup_at) }));
   },
 
   async databaseSizeBytes(db: HolooDb): Promise<number | null> {

@@ -9,6 +9,7 @@ import {
   errorField,
   toNaiveDateTime,
   type AnySelect,
+  type BackupHistoryRow,
   type ColumnInfo,
   type ColumnKind,
   type HolooDb,
@@ -68,6 +69,18 @@ export const postgresDialect: HolooDialect = {
   async serverVersion(db: HolooDb): Promise<string> {
     const result = await sql<{ version: string }>`select version() as version`.execute(db);
     return result.rows[0]?.version ?? 'unknown';
+  },
+
+  async backupHistory(db: HolooDb): Promise<BackupHistoryRow[]> {
+    // The simulator's stand-in for msdb.dbo.backupset (simulator/backups.ts); absent until a backup is recorded.
+    const exists = await sql<{ present: boolean }>`select to_regclass('msdb.backupset') is not null as present`.execute(db);
+    if (!exists.rows[0]?.present) return [];
+    const result = await sql<{ database_name: string; last_backup_at: unknown; last_full_backup_at: unknown }>`select database_name,
+      max(backup_finish_date) as last_backup_at,
+      max(case when type = 'D' then backup_finish_date end) as last_full_backup_at
+      from msdb.backupset where backup_finish_date is not null and not is_copy_only
+      group by database_name`.execute(db);
+    return result.rows.map((row) => ({ database: row.database_name, last_backup_at: toNaiveDateTime(row.last_backup_at), last_full_backup_at: toNaiveDateTime(row.last_full_backup_at) }));
   },
 
   async databaseSizeBytes(db: HolooDb, schema: string): Promise<number | null> {

@@ -35,6 +35,8 @@ export interface ColumnInfo {
 /** A wall-clock time of the database server, without a time zone: `YYYY-MM-DDTHH:MM:SS.mmm`. */
 export type NaiveDateTime = string;
 
+export interface BackupHistoryRow { database: string; last_backup_at: NaiveDateTime | null; last_full_backup_at: NaiveDateTime | null }
+
 export interface HolooDialect {
   readonly kind: 'mssql' | 'postgres';
   /** Names of the databases (SQL Server) or schemas (simulator) on the instance that hold an ARTICLE table. */
@@ -44,6 +46,11 @@ export interface HolooDialect {
   /** Size of one company database, or null when the login may not see it. */
   databaseSizeBytes(db: HolooDb, schema: string): Promise<number | null>;
   serverClock(db: HolooDb): Promise<NaiveDateTime>;
+  /**
+   * The newest finished backups per database, from the instance's backup history (SQL Server: msdb.dbo.backupset;
+   * simulator: msdb.backupset). Databases never backed up are absent.
+   */
+  backupHistory(db: HolooDb): Promise<BackupHistoryRow[]>;
   /** `TOP (n)` on SQL Server, `LIMIT n` on PostgreSQL. */
   firstRows<Q extends AnySelect>(query: Q, count: number): Q;
   /** A table hint that makes a read hold a key-range update lock to the end of the transaction (SQL Server). */

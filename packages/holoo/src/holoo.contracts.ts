@@ -140,4 +140,10 @@ export interface HolooHealth {
   server_version: string | null;
   company_databases: CompanyDatabase[];
   database_sizes: Array<{ database: string; size_bytes: number | null }>;
+  /** Newest finished backups of each company database (naive server times); null times: never backed up. */
+  backups: CompanyBackup[];
+  /** Why the backup history could not be read (the login lacks SELECT on msdb.dbo.backupset, SQL Server down). */
+  backups_error: string | null;
 }
+
+export interface CompanyBackup { database: string; last_backup_at: string | null; last_full_backup_at: string | null }

@@ -71,3 +71,16 @@ describe('rejection codes the panel shows', () => {
     expect(codes.filter((c) => !texts(fa)[c] || !texts(en)[c])).toEqual([]);
   });
 });
+
+describe('the ./contracts export', () => {
+  it('holds shapes only: importing it never loads the SQL Server driver (the web app and shape-only modules use it)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { exports: Record<string, string> };
+    expect(manifest.exports['./contracts']).toBe('./src/holoo.contracts.ts');
+    const source = readFileSync(new URL('./holoo.contracts.ts', import.meta.url), 'utf8');
+    const imports = [...source.matchAll(/^import[^;]*from '([^']+)'/gm)].map((m) => m[1]);
+    expect(imports).toEqual(['zod']);
+    const contracts = await import('@chaharsu/holoo/contracts');
+    expect(contracts.HolooCommand.safeParse({ kind: 'main_group.rename', code: '01', name: 'x' }).success).toBe(true);
+  });
+});

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -5,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, test } from 'vitest';
 import { linuxPlatform } from '../platform.js';
 import { linuxInstaller } from './installer.js';
+import { hangWatch, livenessFile } from './liveness.js';
 import { EXIT_SWITCH_VERSION, healthyFile, pendingFile, readOutcome, supervise, trialFile, trialVersion, type RunningVersion, type SupervisorOptions } from './supervisor.js';
 
 /** A stand-in agent version: marks itself healthy like the real agent does after connecting, then stays up. */
@@ -107,5 +109,71 @@ describe('switching agent versions on Linux', () => {
     expect(existsSync(pendingFile(data_dir))).toBe(false);
     stop.abort();
     await Promise.race([done, sleep(8_000)]);
+  });
+});
+
+/** A stand-in version that beats like the real agent (liveness.ts) `beats` times, 50 ms apart, then hangs (beats=0: forever). */
+const beatingVersion = (data_dir: string, beats: number): Buffer => Buffer.from(
+  `#!/bin/sh\nmkdir -p '${data_dir}'\ni=0\nwhile [ ${beats} -eq 0 ] || [ $i -lt ${beats} ]; do\n  i=$((i+1))\n  printf '{"pid":%s,"beat":%s}' $$ $i > '${livenessFile(data_dir)}.tmp'\n  mv '${livenessFile(data_dir)}.tmp' '${livenessFile(data_dir)}'\n  sleep 0.05\ndone\nexec sleep 60\n`);
+
+describe('the watchdog', () => {
+  test('a version that stops beating is killed and started again; one that keeps beating is left alone', async () => {
+    const { installer, options, data_dir, lines } = setup();
+    installer.stage('1.0.1', beatingVersion(data_dir, 5));
+    installer.activate('1.0.1');
+    const stop = new AbortController();
+    const done = supervise({ ...options, watchdog: { hang_timeout_ms: 400, check_interval_ms: 50 } }, stop.signal);
+    // Each start beats 5 times then hangs: the watchdog kills it and the supervisor restarts it, again and again.
+    await expect.poll(() => lines.filter((line) => line.startsWith('watchdog: version 1.0.1')).length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+    const pids = new Set(lines.filter((line) => line.startsWith('watchdog')).map((line) => /pid (\d+)/.exec(line)?.[1]));
+    expect(pids.size).toBeGreaterThanOrEqual(2);
+    expect(lines).toContainEqual(expect.stringMatching(/^version 1\.0\.1 exited \(code 128\); restarting/));
+    stop.abort();
+    await Promise.race([done, sleep(8_000)]);
+
+    const steady = setup();
+    steady.installer.stage('1.0.2', beatingVersion(steady.data_dir, 0));
+    steady.installer.activate('1.0.2');
+    const stopSteady = new AbortController();
+    const running = supervise({ ...steady.options, watchdog: { hang_timeout_ms: 400, check_interval_ms: 50 } }, stopSteady.signal);
+    await sleep(1_500);
+    expect(steady.lines.filter((line) => line.startsWith('watchdog'))).toEqual([]);
+    stopSteady.abort();
+    await Promise.race([running, sleep(8_000)]);
+  });
+
+  test('the watch starts at the first beat (an older version that never beats is not killed) and follows the process id', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'agent-liveness-'));
+    dirs.push(root);
+    const watch = hangWatch(root, 1_000);
+    expect(watch.hung(42, 0)).toBe(false);
+    expect(watch.hung(42, 60_000)).toBe(false);
+    linuxPlatform().writeFileAtomic(livenessFile(root), JSON.stringify({ pid: 42, beat: 1 }));
+    expect(watch.hung(42, 60_000)).toBe(false);
+    expect(watch.hung(42, 60_500)).toBe(false);
+    expect(watch.hung(42, 61_001)).toBe(true);
+    linuxPlatform().writeFileAtomic(livenessFile(root), JSON.stringify({ pid: 42, beat: 2 }));
+    expect(watch.hung(42, 61_002)).toBe(false);
+    // A beat file left by another process (the previous run) does not count for this one.
+    expect(watch.hung(43, 90_000)).toBe(false);
+  });
+});
+
+describe('stopping the supervisor', () => {
+  test('the supervisor process exits as soon as its version has stopped, not at the end of the stop allowance', async () => {
+    const { root, data_dir } = setup();
+    const main = path.resolve(import.meta.dirname, '..', 'main.ts');
+    // A 10-minute allowance: a supervisor kept alive by its grace timer would outlive this test.
+    const supervisor = spawn(process.execPath, ['--import', 'tsx', main, 'supervise', '--install-root', root, '--data-dir', data_dir], {
+      stdio: 'ignore', env: { ...process.env, CHAHARSU_AGENT_STOP_GRACE_MS: '600000' },
+    });
+    const exited = new Promise<number | null>((resolve) => supervisor.once('exit', (code) => resolve(code)));
+    try {
+      await expect.poll(() => existsSync(healthyFile(data_dir)), { timeout: 20_000 }).toBe(true);
+      supervisor.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      supervisor.kill('SIGKILL');
+    }
   });
 });

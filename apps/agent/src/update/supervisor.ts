@@ -2,7 +2,7 @@
  * The supervisor: the long-lived parent that runs the current agent version, switches to a staged one
  * when the agent asks (exit code EXIT_SWITCH_VERSION after writing `update/pending.json`), and rolls back
  * when the new version does not come up healthy in time. Linux: `chaharsu-agent supervise` under systemd;
- * Windows: the service wrapper does the same through the same installer interface (README).
+ * Windows: the NSSM service runs `chaharsu-agent.exe supervise` with the Windows installer (windows/service.ts).
  *
  * Files in `<data dir>/update/` (the hand-over between versions; each written atomically):
  *   pending.json  { version }                  the agent verified and staged this version and wants it run
@@ -14,10 +14,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { AgentPlatform } from '../platform.js';
 import type { UpdateInstaller } from './installer.js';
+import { hangWatch } from './liveness.js';
 
 /** Exit code of an agent that staged a new version and asks its supervisor to switch (EX_TEMPFAIL). */
 export const EXIT_SWITCH_VERSION = 75;
@@ -51,6 +53,16 @@ export interface SupervisorOptions {
   log: (message: string) => void;
   /** Environment of every version (the supervisor adds CHAHARSU_AGENT_INSTALL_ROOT); unset: this process's. */
   env?: NodeJS.ProcessEnv;
+  /** Watchdog: a version whose liveness beat (liveness.ts) stopped for this long is killed and restarted. Unset: no watchdog. */
+  watchdog?: { hang_timeout_ms: number; check_interval_ms?: number };
+  /** How long a stopping version may take to finish its command in progress before it is killed (default 60 s). */
+  stop_grace_ms?: number;
+  /**
+   * Linux: the supervisor asks a version to stop with SIGTERM. Windows has no signals (Node's kill is
+   * TerminateProcess): there the version receives the same console Ctrl+C as the supervisor (the service
+   * host sends it to the console they share), so the supervisor only waits. Default true.
+   */
+  signal_children?: boolean;
 }
 
 export interface RunningVersion { version: string; child: ChildProcess; exited: Promise<number | null> }
@@ -61,14 +73,35 @@ export function startVersion(options: SupervisorOptions, version: string): Runni
     child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null)));
     child.once('error', (error) => { options.log(`could not start version ${version}: ${error.message}`); resolve(null); });
   });
+  if (options.watchdog && child.pid !== undefined) watchForHang(options, version, child, exited);
   return { version, child, exited };
 }
 
-async function stopVersion(running: RunningVersion, grace_ms = 5_000): Promise<void> {
+/** The watchdog: kills a version that stopped beating; the supervisor's loop then restarts it like any exit. */
+function watchForHang(options: SupervisorOptions, version: string, child: ChildProcess, exited: Promise<unknown>): void {
+  const { hang_timeout_ms, check_interval_ms = 1_000 } = options.watchdog ?? { hang_timeout_ms: 0 };
+  const watch = hangWatch(options.data_dir, hang_timeout_ms);
+  const timer = setInterval(() => {
+    if (child.pid === undefined || !watch.hung(child.pid, performance.now())) return;
+    clearInterval(timer);
+    options.log(`watchdog: version ${version} (pid ${child.pid}) has not beaten for ${hang_timeout_ms} ms; killing it`);
+    child.kill('SIGKILL');
+  }, check_interval_ms);
+  void exited.finally(() => clearInterval(timer));
+}
+
+async function stopVersion(options: SupervisorOptions, running: RunningVersion, reason: 'stop' | 'rollback'): Promise<void> {
   if (running.child.exitCode !== null || running.child.signalCode !== null) return;
-  running.child.kill('SIGTERM');
-  const gone = await Promise.race([running.exited.then(() => true), sleep(grace_ms).then(() => false)]);
-  if (!gone) { running.child.kill('SIGKILL'); await running.exited; }
+  // A version being rolled back never came up; on a stop, a version finishes its command in progress first.
+  const grace_ms = reason === 'rollback' ? 5_000 : options.stop_grace_ms ?? 60_000;
+  if (options.signal_children ?? true) running.child.kill('SIGTERM');
+  // Unref'd: once the version is gone, this timer must not keep the supervisor alive for the rest of the grace.
+  const gone = await Promise.race([running.exited.then(() => true), sleep(grace_ms, undefined, { ref: false }).then(() => false)]);
+  if (!gone) {
+    options.log(`version ${running.version} did not stop within ${grace_ms} ms; killing it`);
+    running.child.kill('SIGKILL');
+    await running.exited;
+  }
 }
 
 /** Resolves true once the version marks itself healthy, false when it exits or the time is up. */
@@ -99,11 +132,12 @@ export async function trialVersion(options: SupervisorOptions, version: string):
     const outcome: UpdateOutcome = { version, outcome: 'installed', detail: null };
     platform.writeFileAtomic(outcomeFile(data_dir), JSON.stringify(outcome));
     rmSync(trialFile(data_dir), { force: true });
-    installer.prune();
+    const left = installer.prune();
+    if (left.length) options.log(`could not remove old versions ${left.join(', ')} yet (in use); the next update removes them`);
     return { running: candidate, outcome };
   }
   const exitCode = candidate.child.exitCode;
-  await stopVersion(candidate);
+  await stopVersion(options, candidate, 'rollback');
   const back = installer.rollback();
   const detail = exitCode === null ? `did not connect and report healthy within ${options.health_timeout_ms} ms` : `exited with code ${exitCode} before reporting healthy`;
   const outcome: UpdateOutcome = { version, outcome: 'rolled_back', detail };
@@ -122,7 +156,8 @@ export async function supervise(options: SupervisorOptions, signal: AbortSignal)
   let running = unfinished && unfinished.version === first
     ? (await trialVersion(options, first)).running
     : startVersion(options, first);
-  signal.addEventListener('abort', () => void stopVersion(running), { once: true });
+  let stopped: Promise<void> = Promise.resolve();
+  signal.addEventListener('abort', () => { stopped = stopVersion(options, running, 'stop'); }, { once: true });
   while (!signal.aborted) {
     const code = await running.exited;
     if (signal.aborted) break;
@@ -137,6 +172,7 @@ export async function supervise(options: SupervisorOptions, signal: AbortSignal)
     await sleep(options.restart_delay_ms);
     if (!signal.aborted) running = startVersion(options, current);
   }
+  await stopped;
 }
 
 export const hasOutcome = (data_dir: string): boolean => existsSync(outcomeFile(data_dir));

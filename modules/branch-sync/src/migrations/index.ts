@@ -216,4 +216,51 @@ drop table branch_sync.update_offer;
 drop table branch_sync.agent_release;
 `,
   },
+  {
+    name: '20261122T0000_branch_sync_credentials_settings',
+    up: `
+-- Secret rotation without re-enrolment: the new secret waits here (encrypted, bound to the agent id) until the
+-- agent confirms it stored it; until then the handshake accepts the old secret and the new one.
+alter table branch_sync.agent
+  add column pending_secret_envelope text,
+  add column secret_rotation_id uuid,
+  add column secret_rotation_requested_at timestamptz,
+  add column secret_rotated_at timestamptz,
+  -- Agent password rotation: when the panel changed it, and when the agent confirmed it holds the new verifier.
+  add column password_changed_at timestamptz,
+  add column password_delivered_at timestamptz,
+  -- Connection settings set in the panel (spec A2: SQL Server port, the agent's local port), versioned: the agent
+  -- reports the revision it applied or why it could not.
+  add column settings jsonb not null default '{"sql_port": null, "local_port": null}',
+  add column settings_revision integer not null default 0,
+  add column settings_applied_revision integer not null default 0,
+  add column settings_error text,
+  add column settings_reported_at timestamptz,
+  add constraint agent_rotation_complete check ((pending_secret_envelope is null) = (secret_rotation_id is null));
+alter table branch_sync.agent_event drop constraint agent_event_kind_check;
+alter table branch_sync.agent_event add constraint agent_event_kind_check
+  check (kind in ('enrolled', 'online', 'offline', 'log', 'command_trouble', 'revoked', 'update', 'secret_rotated', 'password_delivered', 'settings', 'ports_changed'));
+`,
+    down: `
+alter table branch_sync.agent_event drop constraint agent_event_kind_check;
+alter table branch_sync.agent_event add constraint agent_event_kind_check check (kind in ('enrolled', 'online', 'offline', 'log', 'command_trouble', 'revoked', 'update'));
+alter table branch_sync.agent drop constraint agent_rotation_complete, drop column pending_secret_envelope, drop column secret_rotation_id,
+  drop column secret_rotation_requested_at, drop column secret_rotated_at, drop column password_changed_at, drop column password_delivered_at,
+  drop column settings, drop column settings_revision, drop column settings_applied_revision, drop column settings_error, drop column settings_reported_at;
+`,
+  },
+  {
+    name: '20261122T0200_branch_sync_offer_withdrawal',
+    up: `
+-- A manager withdraws an offer: the row stays (history, audit) and, while it is the newest for its target, means
+-- "nothing offered" there (an older offer does not come back: for a branch already on the withdrawn version it would be
+-- a downgrade). Only these two columns can change; an offer is otherwise immutable.
+alter table branch_sync.update_offer add column withdrawn_at timestamptz, add column withdrawn_by uuid;
+grant update (withdrawn_at, withdrawn_by) on branch_sync.update_offer to ${APP_ROLE};
+`,
+    down: `
+revoke update (withdrawn_at, withdrawn_by) on branch_sync.update_offer from ${APP_ROLE};
+alter table branch_sync.update_offer drop column withdrawn_at, drop column withdrawn_by;
+`,
+  },
 ];

@@ -39,8 +39,13 @@ function demoHealth(plan: DemoAgentPlan, now: Date): AgentHealth {
     disk_free_bytes: 48 * 1024 ** 3, disk_total_bytes: 237 * 1024 ** 3,
     agent_time: new Date(now.getTime() + 1_200).toISOString(),
     queue_length: 0, last_error: null,
+    // Last night's full backup and this morning's log backup, in the branch computer's wall clock (as msdb records them).
+    backups: [{ database: plan.company_database, last_backup_at: naiveHoursAgo(now, 3), last_full_backup_at: naiveHoursAgo(now, 10) }],
+    backups_error: null, settings_revision: 0,
   };
 }
+
+const naiveHoursAgo = (now: Date, hours: number): string => new Date(now.getTime() - hours * 3600_000).toISOString().slice(0, 23);
 
 function demoMirrorBatch(plan: DemoAgentPlan): MirrorBatch {
   return {

@@ -4,4 +4,5 @@
  * company database. Open it with `connectHolooSimulator({ url })` from `@chaharsu/holoo`.
  */
 export { createSimulatedCompany, dropSimulatedCompany, tableDdl, type SimulatedCompanyOptions } from './schema.js';
+export { recordSimulatedBackup, type SimulatedBackup } from './backups.js';
 export { seedSimulatedCompany, seededRandom, type SeedOptions, type SeedSummary } from './seed.js';

@@ -15,10 +15,11 @@ import { HealthCard } from './health-card';
 import { CommandsCard } from './commands-card';
 import { MirrorCard } from './mirror-card';
 import { AgentActions } from './agent-actions';
+import { CredentialsCard } from './credentials-card';
 
 const LEVEL_COLOUR: Record<string, string> = { warn: 'orange', error: 'red', fatal: 'red' };
 /** Events the server itself writes (their stored text is for operators' logs): shown in the reader's language. */
-const SERVER_EVENT_KEYS: Record<string, string> = { offline: 'branch_sync.event.offline', revoked: 'branch_sync.event.revoked' };
+const SERVER_EVENT_KEYS: Record<string, string> = { offline: 'branch_sync.event.offline', revoked: 'branch_sync.event.revoked', settings: 'branch_sync.event.settings_failed' };
 
 function AgentCard({ agent }: { agent: AgentInfo | null }) {
   const { t, locale } = useLocale();
@@ -91,6 +92,7 @@ export default function BranchScreen() {
         <>
           <AgentCard agent={agent} />
           {agent && <HealthCard agent={agent} />}
+          {agent && <CredentialsCard branch_id={branch_id} agent={agent} can_manage={can.has(BranchSyncPermission.manage)} />}
           <CommandsCard branch_id={branch_id} commands={status.data.recent_commands} />
           <ErrorsCard errors={status.data.recent_errors} />
           <MirrorCard branch_id={branch_id} has_agent={agent !== null} />

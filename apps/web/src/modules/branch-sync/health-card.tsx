@@ -1,7 +1,7 @@
 /** The agent's last heartbeat as a person reads it: SQL Server, Holoo databases, ports, disk, clock, queue. */
 import { Badge, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
-import { formatNumber } from '../../lib/format';
+import { formatDate, formatNumber } from '../../lib/format';
 import { useLocale } from '../../lib/i18n';
 import type { AgentInfo } from './branch-sync.api';
 import { formatBytes } from './parts';
@@ -48,6 +48,20 @@ export function HealthCard({ agent }: { agent: AgentInfo }) {
                 ? <Text size="sm" c="teal">{t('branch_sync.none_missing')}</Text>
                 : <Group gap={4} justify="flex-end">{health.missing_databases.map((d) => <Badge key={d} color="red" style={{ textTransform: 'none' }}>{d}</Badge>)}</Group>}
             </Row>
+            {/* SQL Server records backup times in the branch computer's wall clock without a zone: read as local time, shown as they are. */}
+            <Row label={t('branch_sync.last_backup')} testId="health-backups">
+              {health.backups_error
+                ? <Text size="sm" c="orange">{t('branch_sync.backup_unknown')}</Text>
+                : <Stack gap={2} align="flex-end">
+                    {(health.backups ?? []).map((b) => (
+                      <Text key={b.database} size="sm" c={b.last_backup_at === null ? 'red' : undefined}>
+                        <span dir="ltr">{b.database}</span>{': '}{b.last_backup_at === null ? t('branch_sync.never_backed_up') : t('branch_sync.backup_at', { date: formatDate(b.last_backup_at, locale), full: b.last_full_backup_at ? formatDate(b.last_full_backup_at, locale) : t('branch_sync.never') })}
+                      </Text>
+                    ))}
+                    {health.backups === undefined && <Text size="sm">{t('branch_sync.unknown')}</Text>}
+                  </Stack>}
+            </Row>
+            {health.backups_error && <Text size="xs" c="orange" dir="ltr">{health.backups_error}</Text>}
             <Row label={t('branch_sync.ports')} testId="health-ports">
               <Group gap={4} justify="flex-end">
                 {health.ports.map((p) => <Badge key={`${p.name}-${p.port}`} color={p.open ? 'teal' : 'red'} variant="light" dir="ltr" style={{ textTransform: 'none' }}>{`${p.name}:${p.port}`}</Badge>)}
