@@ -1,6 +1,7 @@
 /** Every branch of the organisation with its agent: status, computer, version, last heartbeat, open and failed commands. */
-import { Badge, Table, Text } from '@mantine/core';
-import { useNavigate } from '@tanstack/react-router';
+import { Badge, Button, Table, Text } from '@mantine/core';
+import { Link, useNavigate } from '@tanstack/react-router';
+import { IconCloudDownload } from '@tabler/icons-react';
 import { Page } from '../../lib/page';
 import { useLocale } from '../../lib/i18n';
 import { formatDate, formatNumber } from '../../lib/format';
@@ -18,7 +19,8 @@ export default function AgentsScreen() {
   const error = branches.error ?? statuses.error;
   const open = (branch_id: string) => void navigate({ to: '/branch-sync/$branch_id', params: { branch_id } });
   return (
-    <Page titleKey="pages.branch_sync_agents" descriptionKey="branch_sync.agents_description" testId="branch-sync-agents-screen">
+    <Page titleKey="pages.branch_sync_agents" descriptionKey="branch_sync.agents_description" testId="branch-sync-agents-screen"
+      actions={<Button component={Link} to="/branch-sync/updates" variant="light" leftSection={<IconCloudDownload size={16} />} data-testid="agent-updates-link">{t('branch_sync.agent_updates')}</Button>}>
       {error && <Text c="red" size="sm">{problemMessage(error, t, locale)}</Text>}
       <Table.ScrollContainer minWidth={800}>
         <Table striped highlightOnHover>
