@@ -63,7 +63,8 @@ export function createAuditApi(): AuditApi {
       if (ctx.org_id) q = q.where('a.org_id', '=', ctx.org_id);
       else if (query.org_id) q = q.where('a.org_id', '=', query.org_id);
       if (query.actor_id) q = q.where('a.actor_id', '=', query.actor_id);
-      if (query.action) q = q.where('a.action', 'like', `${query.action.replace(/[%_]/g, '')}%`);
+      // A prefix match; % and _ in the text are literal (PostgreSQL's default LIKE escape is the backslash).
+      if (query.action) q = q.where('a.action', 'like', `${query.action.replace(/[\\%_]/g, '\\$&')}%`);
       if (query.entity_type) q = q.where('a.entity_type', '=', query.entity_type);
       if (query.entity_id) q = q.where('a.entity_id', '=', query.entity_id);
       if (query.from) q = q.where('a.created_at', '>=', new Date(query.from));

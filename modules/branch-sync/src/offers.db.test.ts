@@ -112,7 +112,6 @@ describe('update offers', () => {
     expect(missing.body.code).toBe('branch_sync.offer_not_found');
     expect((await withdraw(owner, 'not-an-id')).body.code).toBe('common.validation_failed');
 
-    // By entity type: the audit list's `action` filter drops underscores from its pattern (modules/audit).
     const audit = await owner.get<{ items: Array<{ action: string; before: { withdrawn_at: string | null }; after: { withdrawn_at: string | null; version: string } }> }>('/api/org/audit?entity_type=branch_sync.update_offer&limit=100');
     expect(audit.status).toBe(200);
     const withdrawals = audit.body.items.filter((item) => item.action === 'branch_sync.update.withdraw');
@@ -120,5 +119,10 @@ describe('update offers', () => {
     expect(withdrawals[0]).toMatchObject({ before: { withdrawn_at: null }, after: { version: '0.3.0' } });
     expect(withdrawals[0]?.after.withdrawn_at).not.toBeNull();
     expect(audit.body.items.filter((item) => item.action === 'branch_sync.update.offer')).toHaveLength(3);
+    // The action filter is a prefix match that keeps `_` literal (it once dropped it and found nothing here).
+    const byAction = await owner.get<{ items: Array<{ action: string }> }>('/api/org/audit?action=branch_sync.update.withdraw&limit=100');
+    expect(byAction.body.items.map((item) => item.action)).toEqual(['branch_sync.update.withdraw']);
+    const wildcard = await owner.get<{ items: Array<{ action: string }> }>('/api/org/audit?action=branch%25&limit=100');
+    expect(wildcard.body.items).toEqual([]);
   });
 });
