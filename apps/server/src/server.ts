@@ -30,7 +30,10 @@ export async function startServer(config: Config, options: { logger?: Logger; li
   } finally {
     await migrator.db.destroy();
   }
-  const { db } = createDb({ url: urls.app_url, max_connections: config.DB_POOL_SIZE, application_name: 'chaharsu' });
+  const { db } = createDb({
+    url: urls.app_url, max_connections: config.DB_POOL_SIZE, application_name: 'chaharsu',
+    on_idle_connection_error: (error) => logger.warn({ err: error }, 'an idle database connection failed; the pool opens a new one'),
+  });
   const composition = composeModules({ db, config, logger, listen_url: urls.app_url, backup_url: config.BACKUP_DATABASE_URL ?? urls.superuser_url });
   const seeded = config.SEED_DEMO ? await composition.seedDemo() : null;
   const { app, routes } = await buildApp({

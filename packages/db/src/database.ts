@@ -17,6 +17,8 @@ export interface CreateDbOptions {
   max_connections?: number;
   application_name?: string;
   statement_timeout_ms?: number;
+  /** Told when an idle pooled connection fails (it is discarded either way). */
+  on_idle_connection_error?: (error: Error) => void;
 }
 
 const PREPARED_PREFIX = '/* prepared:';
@@ -55,6 +57,9 @@ export function createPool(options: CreateDbOptions): pg.Pool {
     idleTimeoutMillis: 30_000,
   });
   pool.on('connect', sendMarkedStatementsPrepared);
+  // An idle connection the server closed (PostgreSQL restarted, the connection was terminated) is dropped
+  // by the pool and the next query opens a new one; without a listener, Node would crash the process.
+  pool.on('error', (error) => options.on_idle_connection_error?.(error));
   return pool;
 }
 
