@@ -258,14 +258,21 @@ async function startWithStatements(data_dir: string, statements: boolean): Promi
   if (!statements) return pg;
   const { db } = open(pg.superuser_url(), 1);
   try {
-    await sql`load 'pg_stat_statements'`.execute(db); // defines its settings in this session, so ALTER SYSTEM knows them
     await sql`alter system set shared_preload_libraries = 'pg_stat_statements'`.execute(db);
-    await sql`alter system set pg_stat_statements.track_planning = on`.execute(db);
   } finally {
     await db.destroy();
   }
   await pg.stop();
-  return startEmbeddedPostgres({ data_dir });
+  const restarted = await startEmbeddedPostgres({ data_dir });
+  // The library defines its settings only when preloaded, so this comes after the restart (a reload applies it).
+  const again = open(restarted.superuser_url(), 1);
+  try {
+    await sql`alter system set pg_stat_statements.track_planning = on`.execute(again.db);
+    await sql`select pg_reload_conf()`.execute(again.db);
+  } finally {
+    await again.db.destroy();
+  }
+  return restarted;
 }
 
 async function main(): Promise<void> {
