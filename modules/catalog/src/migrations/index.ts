@@ -421,4 +421,13 @@ update catalog.product_search set search_key = catalog.search_key(search_text);
 create index product_search_key_trgm on catalog.product_search using gin (search_key gin_trgm_ops);
 ${searchProductIdsV1}`,
   },
+  {
+    // items_by_ids looks items up by primary key in a list (= any($ids)). PostgreSQL costs the generic plan
+    // of such a statement for a 10-element list, finds it dearer than the custom plans of one-element calls,
+    // and so re-plans on every call: ~0.3 ms per stock movement (measured at 1M products: 322 µs per call,
+    // 92 µs with the generic plan). A primary-key probe is the right plan for any list length.
+    name: '20261122T0300_catalog_items_by_ids_generic_plan',
+    up: 'alter function catalog.items_by_ids(uuid, uuid[]) set plan_cache_mode = force_generic_plan;',
+    down: 'alter function catalog.items_by_ids(uuid, uuid[]) reset plan_cache_mode;',
+  },
 ];
