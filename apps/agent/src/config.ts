@@ -51,6 +51,11 @@ export function buildVersionOverride(): string | undefined {
   return process.env.CHAHARSU_AGENT_BUILD_VERSION;
 }
 
+/** The environment of a tool the agent starts (sqlcmd): its own, plus the given variables. */
+export function toolEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...extra };
+}
+
 /** The environment the supervisor gives every version it starts: its own, plus where the versions live. */
 export function supervisedEnvironment(install_root: string): NodeJS.ProcessEnv {
   return { ...process.env, CHAHARSU_AGENT_INSTALL_ROOT: install_root };
@@ -103,6 +108,9 @@ export function parseCommandLine(argv: string[]) {
       'sql-port': { type: 'string' },
       'sql-user': { type: 'string' },
       'sql-password': { type: 'string' },
+      'create-sql-login': { type: 'boolean' },
+      'sql-login': { type: 'string' },
+      sqlcmd: { type: 'string' },
       password: { type: 'string' },
       'install-root': { type: 'string' },
       file: { type: 'string' },

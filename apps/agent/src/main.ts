@@ -15,6 +15,8 @@ import { defaultInstallRoot, runServiceCommand, ServiceCommandError } from './se
 import { startLivenessBeat } from './update/liveness.js';
 import { deferKeepAliveUntilConnected } from './windows/socket-keepalive.js';
 import { AGENT_VERSION } from './version.js';
+import type { AgentPlatform } from './platform.js';
+import { createSqlLogin, DEFAULT_AGENT_LOGIN, loginScriptText, rotateSqlLogin } from './sql-login.js';
 import { EXIT_SWITCH_VERSION, supervise } from './update/supervisor.js';
 import { confirmStagedUpdate, readPinnedReleaseKeys } from './update/updater.js';
 
@@ -23,9 +25,21 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-function holooFrom(values: ReturnType<typeof parseCommandLine>['values'], protect: (s: string) => string): HolooConnection {
+/** The login script: an asset of the Windows executable, the file in packages/holoo in development. */
+const loginScript = (): string => loginScriptText(isSea() ? () => Buffer.from(getAsset('create-agent-login.sql')).toString('utf8') : null);
+
+async function holooFrom(values: ReturnType<typeof parseCommandLine>['values'], platform: AgentPlatform, data_dir: string): Promise<HolooConnection> {
+  const protect = (s: string) => platform.protectSecret(s);
   if (values['holoo-simulator']) return { kind: 'simulator', url: values['holoo-simulator'] };
-  if (!values['sql-server'] || !values['sql-user'] || !values['sql-password']) fail('give --holoo-simulator <url>, or --sql-server, --sql-user and --sql-password');
+  if (values['create-sql-login']) {
+    if (!values['sql-server']) fail('--create-sql-login needs --sql-server <host> (and --sql-instance / --sql-port if the instance needs them)');
+    const holoo = await createSqlLogin({ platform, script: loginScript(), sqlcmd: values.sqlcmd, work_dir: data_dir },
+      { server: values['sql-server'], instance_name: values['sql-instance'], port: values['sql-port'] ? Number(values['sql-port']) : undefined },
+      values['sql-login'] ?? DEFAULT_AGENT_LOGIN);
+    process.stdout.write(`SQL login ${holoo.user} created with a generated password (kept protected in agent.json)\n`);
+    return holoo;
+  }
+  if (!values['sql-server'] || !values['sql-user'] || !values['sql-password']) fail('give --holoo-simulator <url>, or --sql-server with --create-sql-login (the agent makes its own login), or --sql-server, --sql-user and --sql-password');
   return {
     kind: 'sql_server', server: values['sql-server'], instance_name: values['sql-instance'],
     port: values['sql-port'] ? Number(values['sql-port']) : undefined, user: values['sql-user'], password_protected: protect(values['sql-password']),
@@ -48,7 +62,7 @@ async function main(): Promise<void> {
     if (!values.server || !values.code) fail('enrol needs --server <url> and --code <enrolment code>');
     const identity = await enrol(platform, {
       server_url: values.server, code: values.code, data_dir: settings.data_dir,
-      holoo: holooFrom(values, (s) => platform.protectSecret(s)), company_databases: values.company ?? [],
+      holoo: await holooFrom(values, platform, settings.data_dir), company_databases: values.company ?? [],
     });
     process.stdout.write(`enrolled: agent ${identity.agent_id} for branch ${identity.branch_id}; server fingerprint ${identity.server_fingerprint}\n`);
     return;
@@ -86,7 +100,7 @@ async function main(): Promise<void> {
     });
     return;
   }
-  if (command === 'settings' || command === 'stop' || command === 'update') {
+  if (command === 'settings' || command === 'stop' || command === 'update' || command === 'sql-login') {
     // Spec E5: both need the agent password the panel shows to owner, manager and support partner.
     const check = await checkAgentPassword(settings.data_dir, values.password ?? '');
     if (check === 'not_received') fail('this agent has not received its password from the panel yet (it must connect once)');
@@ -97,6 +111,13 @@ async function main(): Promise<void> {
       if (!version) fail('no downloaded version is waiting for confirmation');
       log.info(`update to ${version} confirmed at the branch computer`);
       process.stdout.write(`version ${version} confirmed: the agent switches to it within one heartbeat\n`);
+      return;
+    }
+    if (command === 'sql-login') {
+      if (positionals[1] !== 'rotate') fail('usage: chaharsu-agent sql-login rotate --password <agent password> [--sqlcmd <path>]');
+      const updated = await rotateSqlLogin({ platform, script: loginScript(), sqlcmd: values.sqlcmd, work_dir: settings.data_dir }, settings.data_dir);
+      log.info(`SQL login ${updated.holoo.kind === 'sql_server' ? updated.holoo.user : ''} given a new password at the branch computer`);
+      process.stdout.write('the SQL login has a new password; restart the agent (service) so that it connects with it\n');
       return;
     }
     const identity = readIdentity(settings.data_dir);
@@ -117,7 +138,7 @@ async function main(): Promise<void> {
     process.kill(pid, 'SIGTERM');
     return;
   }
-  if (command !== 'run') fail(`unknown command "${command}" (version | enrol | run | settings | stop | supervise | install-version | update confirm | service install|uninstall|start|stop|status)`);
+  if (command !== 'run') fail(`unknown command "${command}" (version | enrol | run | settings | stop | supervise | install-version | update confirm | sql-login rotate | service install|uninstall|start|stop|status)`);
 
   const identity = readIdentity(settings.data_dir);
   if (!identity) fail(`not enrolled: run "chaharsu-agent enrol" first (data dir ${settings.data_dir})`);
