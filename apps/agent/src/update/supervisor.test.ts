@@ -19,9 +19,22 @@ const silentVersion = Buffer.from('#!/bin/sh\nexec sleep 30\n');
 
 const dirs: string[] = [];
 const children: RunningVersion[] = [];
-afterEach(() => {
-  for (const running of children.splice(0)) running.child.kill('SIGKILL');
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+afterEach(async () => {
+  await Promise.all(children.splice(0).map((running) => new Promise<void>((resolve) => {
+    if (running.child.exitCode !== null || running.child.signalCode !== null) return resolve();
+    running.child.once('exit', () => resolve());
+    running.child.kill('SIGKILL');
+  })));
+  // A killed stand-in version's last command (mkdir/mv) may still land in the folder: retry for a while, and
+  // leave a temporary folder behind rather than fail a test over its cleanup.
+  for (const dir of dirs.splice(0)) {
+    for (let attempt = 0; ; attempt++) {
+      try { rmSync(dir, { recursive: true, force: true }); break; } catch (error) {
+        if (attempt === 20) { console.warn(`could not remove ${dir}: ${String(error)}`); break; }
+        await sleep(100);
+      }
+    }
+  }
 });
 
 function setup(health_timeout_ms = 5_000) {
