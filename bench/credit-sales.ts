@@ -9,7 +9,7 @@
  *      through `pg` with 8 connections on the same PostgreSQL — and the ratio API / floor.
  * Every scenario ends with the reconcile (ledger proof + per-seller figures); any drift fails the run.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -27,6 +27,7 @@ import { composeModules } from '../apps/server/src/modules.js';
 import { runningEmbedded } from '../apps/server/src/attach-embedded.js';
 import { runLoadWorker } from '../modules/credit-sales/src/testing/http.js';
 import type { LoadResult } from '../modules/credit-sales/src/testing/load-worker.js';
+import { cpuOfTree, percentile } from './support/cpu.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const flag = (name: string, fallback: number): number => {
@@ -99,34 +100,6 @@ async function sellersWithKeys(w: World, count: number, credit_rial: number, lab
     });
   }
   return { ids, keys };
-}
-
-/** CPU seconds (user + system) of a process and its descendants, split into node (the server) and postgres. */
-function cpuOfTree(root_pid: number): { node_s: number; postgres_s: number } {
-  const stats = new Map<number, { ppid: number; comm: string; seconds: number }>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const text = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const comm = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
-      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-      // utime + stime, plus cutime + cstime: the CPU of children already ended (PostgreSQL backends that closed).
-      stats.set(Number(entry), { ppid: Number(fields[1]), comm, seconds: (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100 });
-    } catch { /* the process ended meanwhile */ }
-  }
-  const out = { node_s: 0, postgres_s: 0 };
-  const walk = (pid: number): void => {
-    const s = stats.get(pid);
-    if (!s) return;
-    if (s.comm.startsWith('postgres')) out.postgres_s += s.seconds; else out.node_s += s.seconds;
-    for (const [child, c] of stats) if (c.ppid === pid) walk(child);
-  };
-  walk(root_pid);
-  return out;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
 interface LoadFigures { per_second: number; accepted: number; p50: number; p95: number; p99: number; other: Record<string, number>; client_cpu_ms: number }

@@ -16,7 +16,7 @@
  * Prints p50/p95/p99 and the data size. The warehouse directory is the in-memory test fake (in the
  * product it is the orgs module), so its cost is not in these figures.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -29,6 +29,7 @@ import { newId, normaliseForSearch } from '@chaharsu/kit';
 import { AppError } from '@chaharsu/kit';
 import { createStockModules, asUser } from '@chaharsu/inventory/testing';
 import { allMigrations } from '../apps/server/src/migrations.js';
+import { cpuOfTree, percentile } from './support/cpu.js';
 
 interface Options { products: number; samples: number; operators: number; outs_per_operator: number; pool: number; hot: boolean; keep: boolean; explain: boolean; statements: boolean; data_dir: string | null }
 
@@ -68,42 +69,10 @@ function open(url: string, max_connections: number, statement_timeout_ms?: numbe
   return opened;
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
 function report(name: string, timings_ms: number[]): string {
   const sorted = [...timings_ms].sort((a, b) => a - b);
   const f = (n: number) => n.toFixed(2).padStart(8);
   return `${name.padEnd(34)} n=${String(sorted.length).padStart(6)}  p50 ${f(percentile(sorted, 50))} ms  p95 ${f(percentile(sorted, 95))} ms  p99 ${f(percentile(sorted, 99))} ms`;
-}
-
-/**
- * CPU seconds (user + system, plus ended children) of this process and its descendants, split into node and
- * postgres (the benchmark's PostgreSQL is its child). A busy machine stretches latency much more than it
- * changes the CPU each operation costs, so this is the figure to compare across runs.
- */
-function cpuOfTree(root_pid: number): { node_s: number; postgres_s: number } {
-  const stats = new Map<number, { ppid: number; comm: string; seconds: number }>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const text = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const comm = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
-      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-      stats.set(Number(entry), { ppid: Number(fields[1]), comm, seconds: (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100 });
-    } catch { /* the process ended meanwhile */ }
-  }
-  const out = { node_s: 0, postgres_s: 0 };
-  const walk = (pid: number): void => {
-    const s = stats.get(pid);
-    if (!s) return;
-    if (s.comm.startsWith('postgres')) out.postgres_s += s.seconds; else out.node_s += s.seconds;
-    for (const [child, c] of stats) if (c.ppid === pid) walk(child);
-  };
-  walk(root_pid);
-  return out;
 }
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {

@@ -1,0 +1,34 @@
+/**
+ * CPU seconds (user + system, plus ended children) of a process and its descendants, split into node and
+ * postgres (the benchmarks' PostgreSQL runs as a child). A busy machine stretches latency much more than
+ * it changes the CPU each operation costs, so this is the figure to compare across runs. Linux only (/proc).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+
+export function cpuOfTree(root_pid: number): { node_s: number; postgres_s: number } {
+  const stats = new Map<number, { ppid: number; comm: string; seconds: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const text = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const comm = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      // utime + stime, plus cutime + cstime: the CPU of children already ended (PostgreSQL backends that closed).
+      stats.set(Number(entry), { ppid: Number(fields[1]), comm, seconds: (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100 });
+    } catch { /* the process ended meanwhile */ }
+  }
+  const out = { node_s: 0, postgres_s: 0 };
+  const walk = (pid: number): void => {
+    const s = stats.get(pid);
+    if (!s) return;
+    if (s.comm.startsWith('postgres')) out.postgres_s += s.seconds; else out.node_s += s.seconds;
+    for (const [child, c] of stats) if (c.ppid === pid) walk(child);
+  };
+  walk(root_pid);
+  return out;
+}
+
+/** The p-th percentile of an ascending list (nearest rank). */
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
