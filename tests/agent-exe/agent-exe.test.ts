@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@chaharsu/db/testing';
 import { createSimulatedCompany, seedSimulatedCompany } from '@chaharsu/holoo/simulator';
 import { startTestServer, type TestClient, type TestServer } from '../support/server.js';
-import { SIGN_IN_FRIENDLY_ENV, signIn } from '../support/sign-in.js';
+import { SIGN_IN_FRIENDLY_ENV, signInToOrganisation } from '../support/sign-in.js';
 import { buildAgentExe, buildPowerShellDouble, createWinePrefix, ensureWine, winePath, type WinePrefix } from './wine-harness.js';
 
 interface AgentStatus { agent: { status: string; agent_version: string; hostname: string; agent_id: string; health: { sql_reachable: boolean; disk_free_bytes?: number | null } | null } | null }
@@ -60,11 +60,7 @@ beforeAll(async () => {
   await createSimulatedCompany(sim.superuser_url, { database: 'Holoo1', company_name: 'شعبه ویندوز' });
   await seedSimulatedCompany(sim.superuser_url, 'Holoo1', { seed: 5, articles: 20, main_groups: 1, sub_groups_per_main: 1, warehouses: 1, customers: 1 });
   owner = server.client();
-  await signIn(owner, '09120000010');
-  const orgs = await owner.get<{ items: Array<{ org_id: string; slug: string }> }>('/api/me/organisations');
-  const demo = orgs.body.items.find((o) => o.slug === 'demo');
-  if (!demo) throw new Error('no demo organisation');
-  await owner.post(`/api/me/organisations/${demo.org_id}/select`);
+  await signInToOrganisation(owner, '09120000010', 'demo');
   branch_id = (await owner.get<{ items: Array<{ id: string }> }>('/api/org/branches')).body.items[0]?.id as string;
 }, 900_000);
 

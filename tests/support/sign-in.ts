@@ -37,6 +37,17 @@ export async function signIn(client: TestClient, phone: string, org_id?: string)
   return { user_id: verified.body.user.id, permissions };
 }
 
+/** Signs in and enters the organisation with this slug (one the person belongs to); returns its id. */
+export async function signInToOrganisation(client: TestClient, phone: string, slug: string): Promise<{ org_id: string; user_id: string; permissions: string[] }> {
+  const { user_id } = await signIn(client, phone);
+  const orgs = await client.get<{ items: Array<{ org_id: string; slug: string }> }>('/api/me/organisations');
+  const org = orgs.body.items.find((o) => o.slug === slug);
+  if (!org) throw new Error(`${phone} does not belong to an organisation "${slug}"`);
+  const selected = await client.post<{ permissions: string[] }>(`/api/me/organisations/${org.org_id}/select`);
+  if (selected.status !== 200) throw new Error(`selecting ${slug} for ${phone} failed: ${selected.status} ${JSON.stringify(selected.body)}`);
+  return { org_id: org.org_id, user_id, permissions: selected.body.permissions };
+}
+
 /** Test-server settings that let one number sign in many times in a test. */
 export const SIGN_IN_FRIENDLY_ENV: Record<string, string> = {
   OTP_RESEND_SECONDS: '1',

@@ -17,7 +17,7 @@ import { createTestDatabase, type TestDatabase } from '@chaharsu/db/testing';
 import { createSimulatedCompany, recordSimulatedBackup, seedSimulatedCompany } from '@chaharsu/holoo/simulator';
 import { checkAgentPassword, createAgentLog, enrol, linuxPlatform, NO_FAULTS, readIdentity, startAgent, type AgentIdentityFile, type RunningAgent } from '@chaharsu/agent';
 import { startTestServer, type TestClient, type TestServer } from '../../../tests/support/server.js';
-import { SIGN_IN_FRIENDLY_ENV, signIn } from '../../../tests/support/sign-in.js';
+import { SIGN_IN_FRIENDLY_ENV, signIn, signInToOrganisation } from '../../../tests/support/sign-in.js';
 import { AGENT_SOCKET_PATH, proofText } from './protocol.js';
 import type { AgentStatusDto } from './branch-sync.contracts.js';
 
@@ -94,11 +94,7 @@ beforeAll(async () => {
   await admin.connect();
   owner = server.client();
   staff = server.client();
-  await signIn(owner, '09120000010');
-  const orgs = await owner.get<{ items: Array<{ org_id: string; slug: string }> }>('/api/me/organisations');
-  const demo = orgs.body.items.find((o) => o.slug === 'demo');
-  if (!demo) throw new Error('no demo organisation');
-  await owner.post(`/api/me/organisations/${demo.org_id}/select`);
+  const demo = await signInToOrganisation(owner, '09120000010', 'demo');
   await signIn(staff, '09120000012', demo.org_id);
   branch_id = (await owner.get<{ items: Array<{ id: string }> }>('/api/org/branches')).body.items[0]?.id as string;
 }, 180_000);

@@ -13,7 +13,7 @@ import { connectHolooSimulator } from '@chaharsu/holoo';
 import { createSimulatedCompany, seedSimulatedCompany } from '@chaharsu/holoo/simulator';
 import { checkAgentPassword, createAgentLog, enrol, linuxPlatform, NO_FAULTS, startAgent, type AgentIdentityFile, type RunningAgent } from '@chaharsu/agent';
 import { startTestServer, type TestClient, type TestServer } from '../../../tests/support/server.js';
-import { SIGN_IN_FRIENDLY_ENV, signIn } from '../../../tests/support/sign-in.js';
+import { SIGN_IN_FRIENDLY_ENV, signIn, signInToOrganisation } from '../../../tests/support/sign-in.js';
 import { AGENT_SOCKET_PATH } from './protocol.js';
 import type { AgentStatusDto, CommandDto, MirrorStatusDto } from './branch-sync.contracts.js';
 
@@ -59,11 +59,7 @@ beforeAll(async () => {
   await seedSimulatedCompany(sim.superuser_url, 'Holoo1', { seed: 7, articles: 50, main_groups: 2, sub_groups_per_main: 2, warehouses: 1, customers: 1 });
   owner = server.client();
   staff = server.client();
-  await signIn(owner, '09120000010');
-  const orgs = await owner.get<{ items: Array<{ org_id: string; slug: string }> }>('/api/me/organisations');
-  const demo = orgs.body.items.find((o) => o.slug === 'demo');
-  if (!demo) throw new Error('no demo organisation');
-  await owner.post(`/api/me/organisations/${demo.org_id}/select`);
+  const demo = await signInToOrganisation(owner, '09120000010', 'demo');
   await signIn(staff, '09120000012', demo.org_id);
   branch_id = (await owner.get<{ items: Array<{ id: string }> }>('/api/org/branches')).body.items[0]?.id as string;
 }, 180_000);

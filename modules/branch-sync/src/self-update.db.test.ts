@@ -17,7 +17,7 @@ import { createTestDatabase, type TestDatabase } from '@chaharsu/db/testing';
 import { createSimulatedCompany, seedSimulatedCompany } from '@chaharsu/holoo/simulator';
 import { enrol, linuxPlatform } from '@chaharsu/agent';
 import { startTestServer, type TestClient, type TestServer } from '../../../tests/support/server.js';
-import { SIGN_IN_FRIENDLY_ENV, signIn } from '../../../tests/support/sign-in.js';
+import { SIGN_IN_FRIENDLY_ENV, signInToOrganisation } from '../../../tests/support/sign-in.js';
 import type { UpdatesDto } from './branch-sync.contracts.js';
 import { publishRelease } from './releases.js';
 import { signRelease } from './release-signing.js';
@@ -55,11 +55,7 @@ beforeAll(async () => {
   await seedSimulatedCompany(sim.superuser_url, 'Holoo1', { seed: 3, articles: 20, main_groups: 1, sub_groups_per_main: 1, warehouses: 1, customers: 1 });
   db = createDb({ url: server.database.app_url, max_connections: 2, application_name: 'self-update-test' }).db;
   owner = server.client();
-  await signIn(owner, '09120000010');
-  const orgs = await owner.get<{ items: Array<{ org_id: string; slug: string }> }>('/api/me/organisations');
-  const demo = orgs.body.items.find((o) => o.slug === 'demo');
-  if (!demo) throw new Error('no demo organisation');
-  await owner.post(`/api/me/organisations/${demo.org_id}/select`);
+  await signInToOrganisation(owner, '09120000010', 'demo');
   branch_id = (await owner.get<{ items: Array<{ id: string }> }>('/api/org/branches')).body.items[0]?.id as string;
 }, 180_000);
 
