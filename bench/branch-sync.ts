@@ -27,7 +27,7 @@ import { createSimulatedCompany, seedSimulatedCompany } from '@chaharsu/holoo/si
 import { enrol, linuxPlatform } from '@chaharsu/agent';
 import startCluster from '../tests/global-setup.js';
 import { TestClient } from '../tests/support/server.js';
-import { SIGN_IN_FRIENDLY_ENV, signIn } from '../tests/support/sign-in.js';
+import { SIGN_IN_FRIENDLY_ENV, signInToOrganisation } from '../tests/support/sign-in.js';
 import { serverProcess } from '../tests/support/server-process.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -224,11 +224,7 @@ async function main(): Promise<void> {
     await checkConnectionBudget(admin);
     sampleConnections(admin);
     const client = new TestClient(server.base_url);
-    await signIn(client, DEMO_OWNER_PHONE);
-    const orgs = await client.get<{ items: Array<{ org_id: string; slug: string }> }>('/api/me/organisations');
-    const demo = orgs.body.items.find((o) => o.slug === 'demo');
-    if (!demo) throw new Error('demo organisation missing');
-    await postJson(client, `/api/me/organisations/${demo.org_id}/select`);
+    await signInToOrganisation(client, DEMO_OWNER_PHONE, 'demo');
     const ids: string[] = [];
     for (let i = 0; i <= BRANCHES; i++) ids.push((await postJson<{ id: string }>(client, '/api/org/branches', { name: `شعبه سنجش ${i + 1}`, code: `BS${i + 1}` })).id);
     const setUp = performance.now();

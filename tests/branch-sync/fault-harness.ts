@@ -23,7 +23,7 @@ import { connectHolooSimulator, type HolooCommand } from '@chaharsu/holoo';
 import { createSimulatedCompany, seedSimulatedCompany } from '@chaharsu/holoo/simulator';
 import { enrol, linuxPlatform, seededRandom } from '@chaharsu/agent';
 import { TestClient } from '../support/server.js';
-import { SIGN_IN_FRIENDLY_ENV, signIn } from '../support/sign-in.js';
+import { SIGN_IN_FRIENDLY_ENV, signInToOrganisation } from '../support/sign-in.js';
 import { serverProcess, type ServerProcess } from '../support/server-process.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -184,11 +184,7 @@ export async function runFaultScenario(options: FaultRunOptions): Promise<FaultR
     await server.start();
     await admin.connect();
     const client = new TestClient(server.base_url);
-    await signIn(client, DEMO_OWNER_PHONE);
-    const orgs = await client.get<{ items: Array<{ org_id: string; slug: string }> }>('/api/me/organisations');
-    const demo = orgs.body.items.find((o) => o.slug === 'demo');
-    if (!demo) throw new Error('demo organisation missing');
-    await postJson(client, `/api/me/organisations/${demo.org_id}/select`);
+    await signInToOrganisation(client, DEMO_OWNER_PHONE, 'demo');
     // Fresh branches of the harness's own: the demo seed's branches already carry a demo agent and its commands.
     const branchIds: string[] = [];
     while (branchIds.length < options.branches) {
