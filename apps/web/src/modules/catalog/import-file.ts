@@ -8,16 +8,3 @@ export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 export function validRowCount(report: Pick<ImportReport, 'total_rows' | 'errors'>): number {
   return Math.max(0, report.total_rows - new Set(report.errors.map((e) => e.row)).size);
 }
-
-/** The file's bytes as base64 (what `POST /api/catalog/import` takes in `file_base64`). */
-export function fileToBase64(file: Blob): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => {
-      const url = String(reader.result ?? '');
-      resolve(url.slice(url.indexOf(',') + 1));
-    };
-    reader.onerror = () => reject(reader.error ?? new Error('read failed'));
-    reader.readAsDataURL(file);
-  });
-}

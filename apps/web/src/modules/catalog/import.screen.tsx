@@ -15,7 +15,8 @@ import type { Locale } from '@chaharsu/i18n/messages';
 import { usePermissions } from '../../app/permissions';
 import { CatalogPermission } from './permissions';
 import { EXPORT_URL, useImportProducts, type ImportReport, type ImportRowError } from './catalog.api';
-import { fileToBase64, MAX_IMPORT_BYTES, validRowCount } from './import-file';
+import { fileToBase64 } from '../../lib/file';
+import { MAX_IMPORT_BYTES, validRowCount } from './import-file';
 
 /** The steps of one import: read the file, send it, the server's answer. */
 const STEPS = 3;

@@ -27,16 +27,3 @@ export function newIdempotencyKey(): string {
 
 export const RECEIPT_TYPES = ['image/png', 'image/jpeg', 'application/pdf'] as const;
 export const MAX_RECEIPT_BYTES = 2 * 1024 * 1024;
-
-/** The file's bytes as base64 (what the request's `receipt.data_base64` carries). */
-export function fileToBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => {
-      const url = String(reader.result ?? '');
-      resolve(url.slice(url.indexOf(',') + 1));
-    };
-    reader.onerror = () => reject(reader.error ?? new Error('read failed'));
-    reader.readAsDataURL(file);
-  });
-}

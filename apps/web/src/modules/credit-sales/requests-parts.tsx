@@ -10,7 +10,8 @@ import { formatDate, formatNumber } from '../../lib/format';
 import { fieldErrors, problemMessage, useNotifySaved } from '../../lib/errors';
 import { receiptUrl, useFileRequest, usePortalRequests, type CreditRequestDto, type CreditRequestStatus, type SellerScope } from './credit-sales.api';
 import { AmountInput, RequestStatusBadge, useAmountField, useSingleFlight } from './common';
-import { MAX_RECEIPT_BYTES, RECEIPT_TYPES, fileToBase64 } from './amount';
+import { fileToBase64 } from '../../lib/file';
+import { MAX_RECEIPT_BYTES, RECEIPT_TYPES } from './amount';
 
 function receiptProblem(file: File | null): string | null {
   if (!file) return null;
