@@ -49,6 +49,13 @@ const dpapiCalls = () => {
   return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>) : [];
 };
 
+/** The test cluster's URLs name its Unix socket (`?host=/dir`); a Windows process under wine reaches it over TCP. */
+function overTcp(url: string): string {
+  const tcp = new URL(url);
+  tcp.searchParams.delete('host');
+  return tcp.toString();
+}
+
 beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), 'agent-exe-'));
   const wine64 = await timed('wine64 present', () => ensureWine((line) => process.stdout.write(`${line}\n`)));
@@ -82,7 +89,7 @@ describe('the Windows agent executable under wine64', () => {
 
   test('enrols with the local server; the secret is stored through DPAPI with machine scope, never on a command line', async () => {
     const code = (await owner.post<{ code: string }>(`/api/branch-sync/branches/${branch_id}/enrolment-codes`)).body.code;
-    const result = await timed('exe enrol', () => wine.run([exe, 'enrol', '--server', server.base_url, '--code', code, '--holoo-simulator', sim.superuser_url, '--company', 'Holoo1', '--data-dir', winePath(dataDir())]));
+    const result = await timed('exe enrol', () => wine.run([exe, 'enrol', '--server', server.base_url, '--code', code, '--holoo-simulator', overTcp(sim.superuser_url), '--company', 'Holoo1', '--data-dir', winePath(dataDir())]));
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/^enrolled: agent [0-9a-f-]{36} for branch [0-9a-f-]{36}; server fingerprint /);
     expect(result.code).toBe(0);
