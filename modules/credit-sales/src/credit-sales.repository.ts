@@ -148,20 +148,15 @@ export const creditSalesRepository = {
   },
 
   /**
-   * Charges already decided under these keys (the caller holds the sellers' credit-account locks).
-   * One probe of the unique (org, seller, key) index per key: written as a lateral lookup so that the
-   * plan cannot drift to scanning a seller's whole history (the primary key also leads with the
-   * seller, and with fresh statistics the planner once picked it and filtered thousands of rows).
+   * Charges already decided under these keys (the caller holds the sellers' credit-account locks): one
+   * probe of the unique (org, seller, key) index per key, in `credit_sales.charges_by_keys` (a loop of
+   * lookups planned once per connection, so the plan cannot drift to scanning a seller's history).
    */
   async findChargesByKeys(db: Tx, org_id: string, seller_ids: string[], keys: string[]): Promise<ChargeRow[]> {
     if (keys.length === 0) return [];
-    const result = await sql<ChargeRow>`
-      select c.id, c.seller_id, c.idempotency_key, c.phone, c.operator, c.amount_rial, c.status, c.refusal_code, c.balance_after_rial, c.transfer_id, c.created_at
-      from unnest(${seller_ids}::uuid[], ${keys}::text[]) as k(seller_id, idempotency_key)
-      cross join lateral (
-        select * from credit_sales.charge c
-        where c.org_id = ${org_id} and c.seller_id = k.seller_id and c.idempotency_key = k.idempotency_key
-      ) c`.execute(db);
+    const result = await sql<ChargeRow>`${prepared('credit_sales_charges_by_keys')}
+      select id, seller_id, idempotency_key, phone, operator, amount_rial, status, refusal_code, balance_after_rial, transfer_id, created_at
+      from credit_sales.charges_by_keys(${org_id}::uuid, ${seller_ids}::uuid[], ${keys}::text[])`.execute(db);
     return result.rows;
   },
   /** Records decided charges and the phone numbers they reached, in one statement. */
@@ -183,7 +178,8 @@ export const creditSalesRepository = {
       on conflict do nothing`.execute(db);
   },
   async listCharges(db: Tx, org_id: string, seller_id: string, q: { phone?: string; status?: string; from?: Date; to?: Date; limit: number; offset: number }): Promise<{ rows: ChargeRow[]; total: number }> {
-    let query = db.selectFrom('credit_sales.charge').where('org_id', '=', org_id).where('seller_id', '=', seller_id);
+    // `created_at is not null` (true of every row) lets this use the partial seller-history index, which the key probe cannot.
+    let query = db.selectFrom('credit_sales.charge').where('org_id', '=', org_id).where('seller_id', '=', seller_id).where('created_at', 'is not', null);
     if (q.phone) query = query.where('phone', '=', q.phone);
     if (q.status) query = query.where('status', '=', q.status);
     if (q.from) query = query.where('created_at', '>=', q.from);

@@ -85,33 +85,21 @@ export const ledgerRepository = {
   },
 
   /**
-   * Writes a batch in one statement: the transfers, their entries, and the accounts' new balance and
-   * version. The update matches only rows still at the version read under the lock; the caller asserts
-   * every account was updated.
+   * Writes a batch in one call of `ledger.write_batch` (planned once per connection): the transfers, their
+   * entries, and the accounts' new balance and version. An account is updated only while still at the
+   * version read under the lock; returns how many were, and the caller asserts that every one was.
    */
   async writeBatch(db: Tx, org_id: string, created_at: Date, transfers: NewTransferRow[], entries: NewEntryRow[], accounts: AccountUpdate[]): Promise<number> {
-    const result = await sql<{ updated: number }>`
-      with t as (
-        insert into ledger.transfer (org_id, id, from_account_id, to_account_id, amount_rial, kind, reference_type, reference_id, memo, idempotency_key, created_at)
-        select ${org_id}::uuid, x.*, ${created_at}::timestamptz from unnest(
-          ${transfers.map((t) => t.id)}::uuid[], ${transfers.map((t) => t.from_account_id)}::uuid[], ${transfers.map((t) => t.to_account_id)}::uuid[],
-          ${int8(transfers.map((t) => t.amount_rial))}::bigint[], ${transfers.map((t) => t.kind)}::text[],
-          ${text(transfers.map((t) => t.reference_type))}::text[], ${text(transfers.map((t) => t.reference_id))}::text[],
-          ${text(transfers.map((t) => t.memo))}::text[], ${text(transfers.map((t) => t.idempotency_key))}::text[]) as x
-      ), e as (
-        insert into ledger.entry (org_id, account_id, version, transfer_id, amount_rial, balance_after_rial, created_at)
-        select ${org_id}::uuid, x.*, ${created_at}::timestamptz from unnest(
-          ${entries.map((e) => e.account_id)}::uuid[], ${int8(entries.map((e) => e.version))}::bigint[], ${entries.map((e) => e.transfer_id)}::uuid[],
-          ${int8(entries.map((e) => e.amount_rial))}::bigint[], ${int8(entries.map((e) => e.balance_after_rial))}::bigint[]) as x
-      ), a as (
-        update ledger.account as a set balance_rial = v.balance_rial, version = v.version
-        from unnest(${accounts.map((a) => a.id)}::uuid[], ${int8(accounts.map((a) => a.balance_rial))}::bigint[],
-                    ${int8(accounts.map((a) => a.version))}::bigint[], ${int8(accounts.map((a) => a.expected_version))}::bigint[])
-             as v(id, balance_rial, version, expected_version)
-        where a.org_id = ${org_id} and a.id = v.id and a.version = v.expected_version
-        returning a.id
-      )
-      select count(*)::int as updated from a`.execute(db);
+    const result = await sql<{ updated: number }>`${prepared('ledger_write_batch')}
+      select ledger.write_batch(${org_id}::uuid, ${created_at}::timestamptz,
+        ${transfers.map((t) => t.id)}::uuid[], ${transfers.map((t) => t.from_account_id)}::uuid[], ${transfers.map((t) => t.to_account_id)}::uuid[],
+        ${int8(transfers.map((t) => t.amount_rial))}::bigint[], ${transfers.map((t) => t.kind)}::text[],
+        ${text(transfers.map((t) => t.reference_type))}::text[], ${text(transfers.map((t) => t.reference_id))}::text[],
+        ${text(transfers.map((t) => t.memo))}::text[], ${text(transfers.map((t) => t.idempotency_key))}::text[],
+        ${entries.map((e) => e.account_id)}::uuid[], ${int8(entries.map((e) => e.version))}::bigint[], ${entries.map((e) => e.transfer_id)}::uuid[],
+        ${int8(entries.map((e) => e.amount_rial))}::bigint[], ${int8(entries.map((e) => e.balance_after_rial))}::bigint[],
+        ${accounts.map((a) => a.id)}::uuid[], ${int8(accounts.map((a) => a.balance_rial))}::bigint[],
+        ${int8(accounts.map((a) => a.version))}::bigint[], ${int8(accounts.map((a) => a.expected_version))}::bigint[]) as updated`.execute(db);
     return result.rows[0]?.updated ?? 0;
   },
 

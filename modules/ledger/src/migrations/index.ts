@@ -73,4 +73,43 @@ grant select, insert on ledger.entry to ${APP_ROLE};
 `,
     down: 'drop schema ledger cascade;',
   },
+  {
+    // The batch write as a PL/pgSQL function, planned once per connection (force_generic_plan): as one
+    // statement of three CTEs over unnest() it was parsed and planned on every batch (pg_stat_statements in
+    // the credit-sales benchmark: 0.33 ms of planning in 1.28 ms per call). Each account is updated by its
+    // primary key, guarded by the version read under the lock; the caller checks that every one matched.
+    // The plan is kept per connection and may first be made while the account table is tiny, so scans other
+    // than the primary key's are switched off inside the function (a key lookup at any table size).
+    // Security invoker: the caller's row-level security applies.
+    name: '20261122T0400_ledger_write_batch',
+    up: `
+create function ledger.write_batch(
+  p_org_id uuid, p_created_at timestamptz,
+  t_id uuid[], t_from uuid[], t_to uuid[], t_amount bigint[], t_kind text[], t_reference_type text[], t_reference_id text[], t_memo text[], t_key text[],
+  e_account uuid[], e_version bigint[], e_transfer uuid[], e_amount bigint[], e_balance_after bigint[],
+  a_id uuid[], a_balance bigint[], a_version bigint[], a_expected_version bigint[])
+  returns int language plpgsql volatile security invoker
+  set search_path = pg_catalog, pg_temp set plan_cache_mode = force_generic_plan
+  set enable_seqscan = off set enable_bitmapscan = off as $$
+declare
+  updated int := 0;
+  n int;
+begin
+  insert into ledger.transfer (org_id, id, from_account_id, to_account_id, amount_rial, kind, reference_type, reference_id, memo, idempotency_key, created_at)
+  select p_org_id, x.*, p_created_at from unnest(t_id, t_from, t_to, t_amount, t_kind, t_reference_type, t_reference_id, t_memo, t_key) as x;
+  insert into ledger.entry (org_id, account_id, version, transfer_id, amount_rial, balance_after_rial, created_at)
+  select p_org_id, x.*, p_created_at from unnest(e_account, e_version, e_transfer, e_amount, e_balance_after) as x;
+  for i in 1 .. coalesce(array_length(a_id, 1), 0) loop
+    update ledger.account set balance_rial = a_balance[i], version = a_version[i]
+    where org_id = p_org_id and id = a_id[i] and version = a_expected_version[i];
+    get diagnostics n = row_count;
+    updated := updated + n;
+  end loop;
+  return updated;
+end $$;
+revoke all on function ledger.write_batch from public;
+grant execute on function ledger.write_batch to ${APP_ROLE};
+`,
+    down: 'drop function ledger.write_batch;',
+  },
 ];
