@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { prepared } from '@chaharsu/db';
 import { newId, type Actor } from '@chaharsu/kit';
 import { OrgPermissions, PlatformPermissions } from '@chaharsu/access';
 import type { Ctx, ModuleDefinition, App } from '@chaharsu/http';
@@ -42,20 +43,15 @@ export interface AuditApi {
 export function createAuditApi(): AuditApi {
   return {
     async record(ctx, entry) {
-      await ctx.db.insertInto('audit.audit_log').values({
-        id: newId(),
-        org_id: entry.org_id === undefined ? ctx.org_id : entry.org_id,
-        actor_kind: ctx.actor.kind,
-        actor_id: actorIdOf(ctx.actor),
-        action: entry.action,
-        entity_type: entry.entity_type,
-        entity_id: entry.entity_id ?? null,
-        before: entry.before === undefined ? null : JSON.stringify(redact(entry.before)),
-        after: entry.after === undefined ? null : JSON.stringify(redact(entry.after)),
-        ip: ctx.ip,
-        user_agent: ctx.user_agent,
-        request_id: ctx.request_id,
-      }).execute();
+      // A named prepared statement: every write of every module records here, so it is parsed and planned
+      // once per connection (the warehouse benchmark measured ~95 µs of planning per call before).
+      const org_id = entry.org_id === undefined ? ctx.org_id : entry.org_id;
+      const before = entry.before === undefined ? null : JSON.stringify(redact(entry.before));
+      const after = entry.after === undefined ? null : JSON.stringify(redact(entry.after));
+      await sql`${prepared('audit_record')}
+        insert into audit.audit_log (id, org_id, actor_kind, actor_id, action, entity_type, entity_id, before, after, ip, user_agent, request_id)
+        values (${newId()}::uuid, ${org_id}::uuid, ${ctx.actor.kind}::text, ${actorIdOf(ctx.actor)}::text, ${entry.action}::text, ${entry.entity_type}::text,
+          ${entry.entity_id ?? null}::text, ${before}::jsonb, ${after}::jsonb, ${ctx.ip}::inet, ${ctx.user_agent}::text, ${ctx.request_id}::text)`.execute(ctx.db);
     },
     async list(ctx, query) {
       let q = ctx.db.selectFrom('audit.audit_log as a');

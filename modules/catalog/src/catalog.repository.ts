@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Tx } from '@chaharsu/db';
+import { prepared, type Tx } from '@chaharsu/db';
 import type { AttributeRow, AttributeValueRow, BarcodeRow, CategoryRow, PriceRow, ProductRow, VariantRow } from './catalog.tables.js';
 
 /** Kysely queries of the catalog schema: typed input, rows out, no rules. Every query filters by org_id. */
@@ -217,7 +217,7 @@ export async function itemsByIds(db: Tx, org_id: string, item_ids: string[]): Pr
   if (item_ids.length === 0) return [];
   // catalog.items_by_ids (migration T2300): variants with their product's name, and products with whether they have variants.
   const result = await sql<{ item_id: string; product_id: string; variant_id: string | null; code: string; name: string; unit: string; is_active: boolean; has_variants: boolean }>`
-    select item_id, product_id, variant_id, code, name, unit, is_active, has_variants from catalog.items_by_ids(${org_id}::uuid, ${item_ids}::uuid[])`.execute(db);
+    ${prepared('catalog_items_by_ids')} select item_id, product_id, variant_id, code, name, unit, is_active, has_variants from catalog.items_by_ids(${org_id}::uuid, ${item_ids}::uuid[])`.execute(db);
   return result.rows;
 }
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Tx } from '@chaharsu/db';
+import { prepared, type Tx } from '@chaharsu/db';
 import type { MovementRow, NewMovementRow, StockLevelRow } from './inventory.tables.js';
 
 /** Kysely queries of the inventory schema: typed input, rows out, no rules. Every query filters by org_id. */
@@ -33,7 +33,7 @@ export const stockRepository = {
    * enough stock (or no stock row at all).
    */
   async applyLeg(db: Tx, row: NewMovementRow, allow_negative: boolean): Promise<AppliedLeg | undefined> {
-    const result = await sql<AppliedLeg>`select created_at, quantity_after, min_quantity, low_alert from inventory.apply_leg(
+    const result = await sql<AppliedLeg>`${prepared('inventory_apply_leg')} select created_at, quantity_after, min_quantity, low_alert from inventory.apply_leg(
       ${row.org_id}::uuid, ${row.id}::uuid, ${row.type}::text, ${row.warehouse_id}::uuid, ${row.item_id}::uuid, ${row.product_id}::uuid,
       ${row.variant_id}::uuid, ${row.quantity_delta}::numeric, ${allow_negative}::boolean, ${row.counter_warehouse_id}::uuid,
       ${row.transfer_id}::uuid, ${row.reverses_movement_id}::uuid, ${row.user_id}::uuid, ${row.employee_id}::uuid,
@@ -51,7 +51,7 @@ export const stockRepository = {
   async markLowNotified(db: Tx, key: { org_id: string; warehouse_id: string; item_id: string }): Promise<boolean> {
     const result = await db.updateTable(LEVEL).set({ low_notified_at: sql`now()` })
       .where('org_id', '=', key.org_id).where('warehouse_id', '=', key.warehouse_id).where('item_id', '=', key.item_id)
-      .where('low_notified_at', 'is', null).where(sql<boolean>`quantity < min_quantity`).executeTakeFirst();
+      .where('low_notified_at', 'is', null).where(sql<boolean>`is_low`).executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
   },
 
@@ -60,8 +60,9 @@ export const stockRepository = {
     if (filter.warehouse_id) q = q.where('warehouse_id', '=', filter.warehouse_id);
     if (filter.product_id) q = q.where('product_id', '=', filter.product_id);
     if (filter.item_id) q = q.where('item_id', '=', filter.item_id);
-    if (filter.only === 'low') q = q.where(sql<boolean>`quantity < min_quantity`);
-    if (filter.only === 'negative') q = q.where(sql<boolean>`quantity < 0`);
+    // is_low / is_negative: stored flags (quantity < min_quantity, quantity < 0) that the partial indexes name.
+    if (filter.only === 'low') q = q.where(sql<boolean>`is_low`);
+    if (filter.only === 'negative') q = q.where(sql<boolean>`is_negative`);
     const { total } = await q.select(sql<string>`count(*)`.as('total')).executeTakeFirstOrThrow();
     const rows = await q.selectAll().orderBy('warehouse_id').orderBy('item_id').limit(filter.limit).offset(filter.offset).execute();
     return { rows: rows as StockLevelRow[], total: Number(total) };

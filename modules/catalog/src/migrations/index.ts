@@ -430,4 +430,14 @@ ${searchProductIdsV1}`,
     up: 'alter function catalog.items_by_ids(uuid, uuid[]) set plan_cache_mode = force_generic_plan;',
     down: 'alter function catalog.items_by_ids(uuid, uuid[]) reset plan_cache_mode;',
   },
+  {
+    // That generic plan is kept per connection, and its first one may be made while the catalog is still
+    // small (a sequential scan is then the cheapest, and stays until autovacuum's next analysis): the
+    // function is a primary-key lookup at any size, so other scans are switched off inside it.
+    name: '20261122T0420_catalog_items_by_ids_index_only',
+    up: `alter function catalog.items_by_ids(uuid, uuid[]) set enable_seqscan = off;
+alter function catalog.items_by_ids(uuid, uuid[]) set enable_bitmapscan = off;`,
+    down: `alter function catalog.items_by_ids(uuid, uuid[]) reset enable_seqscan;
+alter function catalog.items_by_ids(uuid, uuid[]) reset enable_bitmapscan;`,
+  },
 ];

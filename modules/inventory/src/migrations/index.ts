@@ -165,4 +165,30 @@ grant execute on function inventory.apply_leg(uuid, uuid, text, uuid, uuid, uuid
 `,
     down: 'drop function inventory.apply_leg(uuid, uuid, text, uuid, uuid, uuid, uuid, numeric, boolean, uuid, uuid, uuid, uuid, uuid, text, text, text, text, text, text);',
   },
+  {
+    // Balance updates become HOT (heap-only: no index is touched). The low- and negative-stock indexes were
+    // partial on \`quantity < …\`, so every change of quantity was a non-HOT update that inserted a new entry
+    // into all five indexes of the table — at 1M items, three random index pages per movement. Their
+    // predicates now read stored generated flags, which change only when a balance crosses its minimum or
+    // zero, and the table keeps 15 % of each page free for the new row versions (this migration rewrites it).
+    name: '20261122T0430_inventory_stock_level_hot_updates',
+    up: `
+alter table inventory.stock_level set (fillfactor = 85);
+alter table inventory.stock_level
+  add column is_low boolean generated always as (quantity < min_quantity) stored,
+  add column is_negative boolean generated always as (quantity < 0) stored;
+drop index inventory.stock_level_low;
+drop index inventory.stock_level_negative;
+create index stock_level_low on inventory.stock_level (org_id, warehouse_id, item_id) where is_low;
+create index stock_level_negative on inventory.stock_level (org_id, warehouse_id, item_id) where is_negative;
+`,
+    down: `
+drop index inventory.stock_level_low;
+drop index inventory.stock_level_negative;
+alter table inventory.stock_level drop column is_low, drop column is_negative;
+alter table inventory.stock_level reset (fillfactor);
+create index stock_level_low on inventory.stock_level (org_id, warehouse_id, item_id) where quantity < min_quantity;
+create index stock_level_negative on inventory.stock_level (org_id, warehouse_id, item_id) where quantity < 0;
+`,
+  },
 ];
