@@ -120,6 +120,7 @@ async function load(base_url: string, keys: string[], charges: number, prefix: s
 
 /** Runs a load and prints its figures, with the CPU each accepted charge cost (a figure contention does not distort much). */
 async function measured(label: string, server_pid: number, base_url: string, keys: string[], prefix: string): Promise<LoadFigures> {
+  console.log(`measuring: ${label}`);
   const before = cpuOfTree(server_pid);
   const figures = await load(base_url, keys, options.charges, prefix);
   const after = cpuOfTree(server_pid);

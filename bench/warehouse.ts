@@ -161,7 +161,7 @@ async function explain(db: ReturnType<typeof createDb>['db'], owner_url: string,
   print('barcode (app role)', await inTransaction(db, { org_id, user_id }, async (tx) =>
     (await sql<{ 'QUERY PLAN': string }>`explain (analyze, buffers) select * from catalog.barcode where org_id = ${org_id} and code_normalised = ${barcode}`.execute(tx)).rows));
   print('low-stock list (app role)', await inTransaction(db, { org_id, user_id }, async (tx) =>
-    (await sql<{ 'QUERY PLAN': string }>`explain (analyze, buffers) select * from inventory.stock_level where org_id = ${org_id} and quantity < min_quantity order by warehouse_id, item_id limit 50`.execute(tx)).rows));
+    (await sql<{ 'QUERY PLAN': string }>`explain (analyze, buffers) select * from inventory.stock_level where org_id = ${org_id} and is_low order by warehouse_id, item_id limit 50`.execute(tx)).rows));
   // As the table owner, the role catalog.search_products_ranked() runs as (row-level security in force).
   const su = open(owner_url, 1);
   try {
@@ -210,7 +210,7 @@ function statementStats(superuser_url: string | null): { reset(): Promise<void>;
           round((total_exec_time + total_plan_time)::numeric, 1)::text as total_ms, round(total_plan_time::numeric, 1)::text as plan_ms, rows::text,
           regexp_replace(query, '[[:space:]]+', ' ', 'g') as query
         from pg_stat_statements where calls > 0 and dbid = (select oid from pg_database where datname = current_database())
-        order by total_exec_time + total_plan_time desc limit 15`.execute(db)).rows);
+        order by total_exec_time + total_plan_time desc limit 25`.execute(db)).rows);
       if (!rows) return;
       console.log(`-- statements during ${phase} (pg_stat_statements: calls, mean ms incl. planning, total ms, of it planning, rows)`);
       for (const r of rows) console.log(`   ${r.calls.padStart(7)} ${r.mean_ms.padStart(8)} ${r.total_ms.padStart(9)} ${r.plan_ms.padStart(8)} ${r.rows.padStart(7)}  ${r.query.slice(0, 160)}`);
@@ -237,6 +237,7 @@ async function startWithStatements(data_dir: string, statements: boolean): Promi
   const again = open(restarted.superuser_url(), 1);
   try {
     await sql`alter system set pg_stat_statements.track_planning = on`.execute(again.db);
+    await sql`alter system set pg_stat_statements.track = 'all'`.execute(again.db); // statements inside functions too
     await sql`select pg_reload_conf()`.execute(again.db);
   } finally {
     await again.db.destroy();
@@ -326,6 +327,7 @@ async function main(): Promise<void> {
     const outs: number[] = [];
     const refused = new Map<string, number>();
     await statements.reset();
+    console.log(`measuring: stock-out, ${options.operators} concurrent operators`);
     const cpuBefore = cpuOfTree(process.pid);
     started = performance.now();
     await Promise.all(Array.from({ length: options.operators }, async (_, operator) => {
