@@ -202,6 +202,7 @@ function statementStats(superuser_url: string | null): { reset(): Promise<void>;
       await run(async (db) => {
         await sql`create extension if not exists pg_stat_statements`.execute(db);
         await sql`select pg_stat_statements_reset()`.execute(db);
+        await sql`select pg_stat_reset_shared('wal')`.execute(db);
       });
     },
     async print(phase) {
@@ -211,7 +212,10 @@ function statementStats(superuser_url: string | null): { reset(): Promise<void>;
           regexp_replace(query, '[[:space:]]+', ' ', 'g') as query
         from pg_stat_statements where calls > 0 and dbid = (select oid from pg_database where datname = current_database())
         order by total_exec_time + total_plan_time desc limit 25`.execute(db)).rows);
+      const wal = await run(async (db) => (await sql<{ records: string; fpi: string; bytes: string; syncs: string }>`
+        select wal_records::text as records, wal_fpi::text as fpi, wal_bytes::text as bytes, wal_sync::text as syncs from pg_stat_wal`.execute(db)).rows[0]);
       if (!rows) return;
+      if (wal) console.log(`-- WAL during ${phase}: ${wal.records} records, ${wal.fpi} full-page images, ${(Number(wal.bytes) / 1048576).toFixed(1)} MiB, ${wal.syncs} syncs`);
       console.log(`-- statements during ${phase} (pg_stat_statements: calls, mean ms incl. planning, total ms, of it planning, rows)`);
       for (const r of rows) console.log(`   ${r.calls.padStart(7)} ${r.mean_ms.padStart(8)} ${r.total_ms.padStart(9)} ${r.plan_ms.padStart(8)} ${r.rows.padStart(7)}  ${r.query.slice(0, 160)}`);
     },

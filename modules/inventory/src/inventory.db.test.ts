@@ -47,6 +47,21 @@ describe('stock levels', () => {
     expect(levels.items.map((l) => [l.code, l.quantity]).sort()).toEqual([['V-1-B', 0], ['V-1-R', 3]]);
     await expect(as((ctx) => m.inventory.move(ctx, { type: 'in', warehouse_id: main, item_id: p.id, quantity: 1 }))).rejects.toMatchObject({ code: 'inventory.item_needs_variant' });
   });
+
+  it('lists a product\'s history with every variant\'s movements, and a plain product\'s own, nobody else\'s', async () => {
+    const shirt = await newProduct('PH-1', { variants: [{ sku: 'PH-1-S', name: 'کوچک' }, { sku: 'PH-1-L', name: 'بزرگ' }] });
+    const plain = await newProduct('PH-2');
+    const [small, large] = shirt.variants;
+    await as((ctx) => m.inventory.move(ctx, { type: 'in', warehouse_id: main, item_id: small?.id ?? '', quantity: 2 }));
+    await as((ctx) => m.inventory.move(ctx, { type: 'in', warehouse_id: shop, item_id: large?.id ?? '', quantity: 5 }));
+    await as((ctx) => m.inventory.move(ctx, { type: 'out', warehouse_id: main, item_id: small?.id ?? '', quantity: 1 }));
+    await as((ctx) => m.inventory.move(ctx, { type: 'in', warehouse_id: main, item_id: plain.id, quantity: 7 }));
+    const ofShirt = await as((ctx) => m.inventory.listMovements(ctx, { product_id: shirt.id, limit: 50, offset: 0 }));
+    expect(ofShirt.total).toBe(3);
+    expect(ofShirt.items.map((i) => [i.item_id, i.quantity_delta])).toEqual([[small?.id, -1], [large?.id, 5], [small?.id, 2]]);
+    const ofPlain = await as((ctx) => m.inventory.listMovements(ctx, { product_id: plain.id, limit: 50, offset: 0 }));
+    expect(ofPlain.items.map((i) => [i.item_id, i.quantity_delta])).toEqual([[plain.id, 7]]);
+  });
 });
 
 describe('movements', () => {

@@ -129,7 +129,10 @@ export const movementRepository = {
     type?: string | undefined; reference_type?: string | undefined; reference_id?: string | undefined; from?: string | undefined; to?: string | undefined; limit: number; offset: number;
   }): Promise<{ rows: MovementRow[]; total: number; total_capped: boolean }> {
     let q = db.selectFrom(MOVEMENT).where('org_id', '=', org_id);
-    if (f.product_id) q = q.where('product_id', '=', f.product_id);
+    // A product's movements: its own (a product without variants is its item) and its variants'
+    // (movement_product indexes only variant rows); the same rows as product_id = …, through the indexes.
+    const product_id = f.product_id;
+    if (product_id) q = q.where((eb) => eb.or([eb('item_id', '=', product_id), eb.and([eb('product_id', '=', product_id), eb('variant_id', 'is not', null)])]));
     if (f.item_id) q = q.where('item_id', '=', f.item_id);
     if (f.warehouse_id) q = q.where('warehouse_id', '=', f.warehouse_id);
     if (f.user_id) q = q.where('user_id', '=', f.user_id);

@@ -191,4 +191,19 @@ create index stock_level_low on inventory.stock_level (org_id, warehouse_id, ite
 create index stock_level_negative on inventory.stock_level (org_id, warehouse_id, item_id) where quantity < 0;
 `,
   },
+  {
+    // A product without variants is its own item (item_id = product_id), so movement_product repeated
+    // movement_item entry for entry: one more random page of a multi-million-row index per movement (and a
+    // full-page image in the WAL after each checkpoint). It now holds only variants' movements; a product's
+    // history reads movement_item for the product itself and this index for its variants.
+    name: '20261122T0440_inventory_movement_product_variants_only',
+    up: `
+drop index inventory.movement_product;
+create index movement_product on inventory.movement (org_id, product_id, created_at desc) where variant_id is not null;
+`,
+    down: `
+drop index inventory.movement_product;
+create index movement_product on inventory.movement (org_id, product_id, created_at desc);
+`,
+  },
 ];
