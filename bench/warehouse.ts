@@ -1,6 +1,6 @@
 /**
  * Warehouse scale benchmark: `npm run bench:warehouse -- --products=10000`.
- * Options: --products=N --samples=1000 --operators=16 --outs=100 --pool=10 (connections, the server's default) --hot (all stock-outs on one item) --explain (plans of the hot queries)
+ * Options: --products=N --samples=1000 --operators=16 --outs=300 --pool=10 (connections, the server's default) --hot (all stock-outs on one item) --explain (plans of the hot queries)
  * --statements (pg_stat_statements per phase) --keep (keep the data folder) --data-dir=DIR (load into DIR
  * once, reuse it in later runs with the same --products; new migrations are applied).
  *
@@ -47,7 +47,7 @@ function parseOptions(argv: string[]): Options {
     products: value('products', 10_000),
     samples: value('samples', 1_000),
     operators: value('operators', 16),
-    outs_per_operator: value('outs', 100),
+    outs_per_operator: value('outs', 300),
     // The server's default DB_POOL_SIZE (apps/server/src/config.ts): operators beyond it wait for a connection, as requests do.
     pool: value('pool', 10),
     keep: argv.includes('--keep'),
@@ -326,7 +326,17 @@ async function main(): Promise<void> {
     const outCount = options.operators * options.outs_per_operator;
     // Normally every stock-out is a different random item (operators rarely issue the same product at the
     // same moment); --hot sends them all to one item, whose balance row lock then serialises them.
-    const itemIds = await as(async (ctx) => (await sql<{ id: string }>`select id from catalog.product where org_id = ${org_id} order by random() limit ${options.hot ? 1 : outCount}`.execute(ctx.db)).rows.map((r) => r.id));
+    const WARM_UP_OUTS = 20; // per operator, on other items: the stock-out path's JIT and every connection's function plans, not measured
+    const warmCount = options.hot ? 0 : options.operators * WARM_UP_OUTS;
+    const picked = await as(async (ctx) => (await sql<{ id: string }>`select id from catalog.product where org_id = ${org_id} order by random() limit ${options.hot ? 1 : outCount + warmCount}`.execute(ctx.db)).rows.map((r) => r.id));
+    const itemIds = picked.slice(0, options.hot ? 1 : outCount);
+    const warmIds = picked.slice(itemIds.length);
+    await Promise.all(Array.from({ length: options.operators }, async (_, operator) => {
+      for (let k = 0; k < (options.hot ? 0 : WARM_UP_OUTS); k++) {
+        const item_id = warmIds[operator * WARM_UP_OUTS + k] ?? '';
+        await as((ctx) => modules.inventory.move(ctx, { type: 'out', warehouse_id, item_id, quantity: 1 })).catch((error: unknown) => { if (!(error instanceof AppError)) throw error; });
+      }
+    }));
     if (options.hot) await as((ctx) => modules.inventory.move(ctx, { type: 'in', warehouse_id, item_id: itemIds[0] ?? '', quantity: outCount }));
     const outs: number[] = [];
     const refused = new Map<string, number>();
