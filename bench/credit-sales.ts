@@ -9,7 +9,7 @@
  *      through `pg` with 8 connections on the same PostgreSQL — and the ratio API / floor.
  * Every scenario ends with the reconcile (ledger proof + per-seller figures); any drift fails the run.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -42,7 +42,13 @@ const logger = pino({ level: 'warn' });
 
 function startServer(data_dir: string, port: number): Promise<ChildProcess> {
   // BENCH_SERVER_PROFILE=<dir>: write a V8 CPU profile of the server there (open it in Chrome DevTools).
-  const profile = process.env.BENCH_SERVER_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_PROFILE}`] : [];
+  // BENCH_SERVER_PERF=1: the server writes /tmp/perf-<pid>.map, so `perf record -p <pid>` names its JavaScript frames
+  // (perf samples CPU time only; the V8 profile samples wall time, and counts the time the server is preempted inside a write).
+  const profile = [
+    ...(process.env.BENCH_SERVER_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_PROFILE}`] : []),
+    ...(process.env.BENCH_SERVER_PERF ? ['--perf-basic-prof'] : []),
+    ...(process.env.BENCH_SERVER_NODE_FLAGS ? process.env.BENCH_SERVER_NODE_FLAGS.split(' ').filter(Boolean) : []), // e.g. --trace-deopt
+  ];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(root, 'apps/server/src/main.ts')], {
     cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
     env: {
@@ -52,7 +58,9 @@ function startServer(data_dir: string, port: number): Promise<ChildProcess> {
     },
   });
   let log = '';
-  child.stdout?.on('data', (c: Buffer) => { log += c.toString(); });
+  // BENCH_SERVER_LOG=<file>: the server's output goes there too (e.g. with BENCH_SERVER_NODE_FLAGS=--trace-deopt).
+  const logFile = process.env.BENCH_SERVER_LOG;
+  child.stdout?.on('data', (c: Buffer) => { if (logFile) appendFileSync(logFile, c); else log += c.toString(); });
   child.stderr?.on('data', (c: Buffer) => { log += c.toString(); });
   return new Promise((resolve, reject) => {
     const until = Date.now() + 180_000;
@@ -120,7 +128,7 @@ async function load(base_url: string, keys: string[], charges: number, prefix: s
 
 /** Runs a load and prints its figures, with the CPU each accepted charge cost (a figure contention does not distort much). */
 async function measured(label: string, server_pid: number, base_url: string, keys: string[], prefix: string): Promise<LoadFigures> {
-  console.log(`measuring: ${label}`);
+  console.log(`measuring: ${label} (server pid ${server_pid})`);
   const before = cpuOfTree(server_pid);
   const figures = await load(base_url, keys, options.charges, prefix);
   const after = cpuOfTree(server_pid);
