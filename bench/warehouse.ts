@@ -37,10 +37,10 @@ interface Options { products: number; samples: number; operators: number; outs_p
 interface LoadedData { products: number; org_id: string; user_id: string; warehouse_id: string }
 
 function parseOptions(argv: string[]): Options {
-  const value = (name: string, fallback: number): number => {
+  const value = (name: string, fallback: number, min = 1): number => {
     const raw = argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
     const parsed = raw === undefined ? fallback : Number(raw.replace(/_/g, ''));
-    if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`--${name} must be a positive integer`);
+    if (!Number.isInteger(parsed) || parsed < min) throw new Error(`--${name} must be an integer of at least ${min}`);
     return parsed;
   };
   return {
@@ -48,7 +48,7 @@ function parseOptions(argv: string[]): Options {
     samples: value('samples', 1_000),
     operators: value('operators', 16),
     outs_per_operator: value('outs', 300),
-    pace_ms: value('pace-ms', 100),
+    pace_ms: value('pace-ms', 100, 0), // 0: no paced phase
     // The server's default DB_POOL_SIZE (apps/server/src/config.ts): operators beyond it wait for a connection, as requests do.
     pool: value('pool', 10),
     keep: argv.includes('--keep'),
@@ -229,7 +229,20 @@ function statementStats(superuser_url: string | null): { reset(): Promise<void>;
  */
 async function startWithStatements(data_dir: string, statements: boolean): Promise<Awaited<ReturnType<typeof startEmbeddedPostgres>>> {
   const pg = await startEmbeddedPostgres({ data_dir });
-  if (!statements) return pg;
+  if (!statements) {
+    // A reused data folder keeps what an earlier --statements run set with ALTER SYSTEM: without the flag, run
+    // without pg_stat_statements (its per-statement bookkeeping, with track = all, is part of what it measures).
+    const check = open(pg.superuser_url(), 1);
+    try {
+      const loaded = (await sql<{ setting: string }>`select setting from pg_settings where name = 'shared_preload_libraries'`.execute(check.db)).rows[0]?.setting ?? '';
+      if (!loaded.includes('pg_stat_statements')) return pg;
+      await sql`alter system reset all`.execute(check.db);
+    } finally {
+      await check.db.destroy();
+    }
+    await pg.stop();
+    return startEmbeddedPostgres({ data_dir });
+  }
   const { db } = open(pg.superuser_url(), 1);
   try {
     await sql`alter system set shared_preload_libraries = 'pg_stat_statements'`.execute(db);
