@@ -36,6 +36,8 @@ export function prepared(name: string): RawBuilder<unknown> {
 }
 
 const RLS_SCOPE_STATEMENT = 'platform_set_rls_scope';
+/** The settings row-level-security policies read, in the order `setRlsScope` sends their values. */
+const RLS_SETTINGS = ['app.org_id', 'app.user_id', 'app.platform_admin'] as const;
 const DEFERRED_BEGIN = { command: 'BEGIN', rowCount: null, rows: [], fields: [] };
 
 /**
@@ -66,10 +68,9 @@ function sendMarkedStatementsPrepared(client: pg.PoolClient): void {
     }
     if (!beginPending) return send(args);
     beginPending = false;
-    if (args.length === 2 && typeof text === 'string' && text.startsWith(`${PREPARED_PREFIX}${RLS_SCOPE_STATEMENT} */`) && Array.isArray(values) && values.length === 3) {
-      const [org_id, user_id, platform_admin] = values.map((v) => client.escapeLiteral(String(v)));
-      return query(`begin; select set_config('app.org_id', ${org_id}, true), set_config('app.user_id', ${user_id}, true), set_config('app.platform_admin', ${platform_admin}, true)`)
-        .then((results) => (Array.isArray(results) ? results[results.length - 1] : results));
+    if (args.length === 2 && typeof text === 'string' && text.startsWith(`${PREPARED_PREFIX}${RLS_SCOPE_STATEMENT} */`) && Array.isArray(values) && values.length === RLS_SETTINGS.length) {
+      const settings = RLS_SETTINGS.map((name, i) => `set_config('${name}', ${client.escapeLiteral(String(values[i]))}, true)`);
+      return query(`begin; select ${settings.join(', ')}`).then((results) => (Array.isArray(results) ? results[results.length - 1] : results));
     }
     return query('begin').then(() => send(args));
   };
@@ -106,10 +107,9 @@ export interface RlsScope {
 }
 
 export async function setRlsScope(tx: Tx, scope: RlsScope): Promise<void> {
-  await sql`${prepared('platform_set_rls_scope')} select
-      set_config('app.org_id', ${scope.org_id ?? ''}, true),
-      set_config('app.user_id', ${scope.user_id ?? ''}, true),
-      set_config('app.platform_admin', ${scope.platform_admin ? 'on' : 'off'}, true)`.execute(tx);
+  const values = [scope.org_id ?? '', scope.user_id ?? '', scope.platform_admin ? 'on' : 'off'];
+  const settings = RLS_SETTINGS.map((name, i) => sql`set_config(${sql.lit(name)}, ${values[i]}, true)`);
+  await sql`${prepared(RLS_SCOPE_STATEMENT)} select ${sql.join(settings)}`.execute(tx);
 }
 
 /**
