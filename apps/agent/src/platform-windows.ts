@@ -3,10 +3,10 @@
  * (platform-current.ts). What runs here was run under wine64 by tests/agent-exe; what needs a real
  * Windows is listed in docs/branch-panel/windows.md.
  */
-import { mkdirSync, statfsSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import type { AgentPlatform } from './platform.js';
+import { diskSpaceOf, type AgentPlatform } from './platform.js';
 import { renameWithRetry, windowsInstaller } from './update/installer.js';
 import { protectWithDpapi, runPowerShell, unprotectWithDpapi, type PowerShellRunner } from './windows/dpapi.js';
 import { userNotifier, type UserNotifierOptions } from './windows/notify.js';
@@ -28,15 +28,7 @@ export function windowsPlatform(options: WindowsPlatformOptions = {}): AgentPlat
     hostname: () => hostname(),
     protectSecret: (plaintext) => protectWithDpapi(plaintext, powershell, options.env),
     unprotectSecret: (stored) => unprotectWithDpapi(stored, powershell, options.env),
-    diskSpace: (dir) => {
-      try {
-        // libuv answers statfs on Windows with GetDiskFreeSpaceExW of the folder's volume.
-        const stats = statfsSync(dir);
-        return { free_bytes: stats.bavail * stats.bsize, total_bytes: stats.blocks * stats.bsize };
-      } catch {
-        return null;
-      }
-    },
+    diskSpace: diskSpaceOf,
     notifyUser: (title, body) => notify(title, body),
     updateInstaller: (install_root) => windowsInstaller(install_root),
     // Modes mean nothing on NTFS: the data folder's ACL (SYSTEM and Administrators, set by `service install`) protects these files.

@@ -35,14 +35,7 @@ export function linuxPlatform(log: (message: string) => void = () => undefined):
       if (!stored.startsWith('plain:')) throw new Error('secret protected by another platform (DPAPI): re-enrol this agent on this computer');
       return stored.slice('plain:'.length);
     },
-    diskSpace: (dir) => {
-      try {
-        const stats = statfsSync(dir);
-        return { free_bytes: stats.bavail * stats.bsize, total_bytes: stats.blocks * stats.bsize };
-      } catch {
-        return null;
-      }
-    },
+    diskSpace: diskSpaceOf,
     notifyUser: (title, body) => log(`[notification] ${title}: ${body}`),
     updateInstaller: (install_root) => linuxInstaller(install_root),
     writeFileAtomic: (file, content, mode = 0o600) => {
@@ -53,6 +46,16 @@ export function linuxPlatform(log: (message: string) => void = () => undefined):
       renameSync(temporary, file);
     },
   };
+}
+
+/** Free and total bytes of the volume holding `dir` (on Windows libuv answers statfs with GetDiskFreeSpaceExW); null when unknown. */
+export function diskSpaceOf(dir: string): DiskSpace | null {
+  try {
+    const stats = statfsSync(dir);
+    return { free_bytes: stats.bavail * stats.bsize, total_bytes: stats.blocks * stats.bsize };
+  } catch {
+    return null;
+  }
 }
 
 export function readJsonFile(file: string): unknown {
