@@ -23,10 +23,10 @@ import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '@chaharsu/db/testing';
 import { freePort } from '@chaharsu/db/embedded';
 import type { HolooCommand } from '@chaharsu/holoo/contracts';
-import { createSimulatedCompany, seedSimulatedCompany } from '@chaharsu/holoo/simulator';
 import { enrol, linuxPlatform } from '@chaharsu/agent';
 import startCluster from '../tests/global-setup.js';
 import { TestClient } from '../tests/support/server.js';
+import { createSimulatedHoloo } from '../tests/support/holoo.js';
 import { SIGN_IN_FRIENDLY_ENV, signInToOrganisation } from '../tests/support/sign-in.js';
 import { serverProcess } from '../tests/support/server-process.js';
 
@@ -87,10 +87,8 @@ async function postJson<T>(client: TestClient, url: string, body: unknown = {}):
 
 /** A simulator database with `articles` articles, enrolled as `branch_id`, its agent started. */
 async function setUpBranch(client: TestClient, base_url: string, branch_id: string, articles: number, seed: number, mirror_interval_ms: number): Promise<Branch> {
-  const sim = await createTestDatabase();
-  await createSimulatedCompany(sim.superuser_url, { database: COMPANY, company_name: `شعبه سنجش ${seed}` });
   const mains = Math.min(99, Math.max(4, Math.ceil(articles / (20 * 999))));
-  await seedSimulatedCompany(sim.superuser_url, COMPANY, { seed, articles, main_groups: mains, sub_groups_per_main: 20, warehouses: 1, customers: 1 });
+  const sim = await createSimulatedHoloo({ database: COMPANY, company_name: `شعبه سنجش ${seed}` }, { seed, articles, main_groups: mains, sub_groups_per_main: 20, warehouses: 1, customers: 1 });
   const db = new pg.Client({ connectionString: sim.superuser_url });
   await db.connect();
   const codes = (await db.query<{ a_code: string }>(`select "A_Code" as a_code from "${COMPANY}"."ARTICLE" order by 1`)).rows.map((r) => r.a_code.trim());

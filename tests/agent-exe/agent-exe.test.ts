@@ -11,10 +11,11 @@ import { readFileSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '@chaharsu/db/testing';
-import { createSimulatedCompany, seedSimulatedCompany } from '@chaharsu/holoo/simulator';
+import type { TestDatabase } from '@chaharsu/db/testing';
 import { startTestServer, type TestClient, type TestServer } from '../support/server.js';
 import { SIGN_IN_FRIENDLY_ENV, signInToOrganisation } from '../support/sign-in.js';
+import { until } from '../support/until.js';
+import { createSimulatedHoloo } from '../support/holoo.js';
 import { buildAgentExe, buildPowerShellDouble, createWinePrefix, ensureWine, winePath, type WinePrefix } from './wine-harness.js';
 
 interface AgentStatus { agent: { status: string; agent_version: string; hostname: string; agent_id: string; health: { sql_reachable: boolean; disk_free_bytes?: number | null } | null } | null }
@@ -29,14 +30,6 @@ let work: string;
 const timings: string[] = [];
 
 const status = async () => (await owner.get<AgentStatus>(`/api/branch-sync/branches/${branch_id}/agent`)).body;
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeout_ms = 90_000): Promise<T> {
-  const deadline = Date.now() + timeout_ms;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 async function timed<T>(name: string, action: () => Promise<T> | T): Promise<T> {
   const started = Date.now();
   try { return await action(); } finally { timings.push(`${name}: ${((Date.now() - started) / 1000).toFixed(1)} s`); }
@@ -63,9 +56,7 @@ beforeAll(async () => {
   const double = await timed('PowerShell stand-in build (or reuse)', () => buildPowerShellDouble());
   wine = await timed('wine prefix (wineboot)', () => createWinePrefix(wine64, path.join(work, 'wineprefix'), double));
   server = await startTestServer({ ...SIGN_IN_FRIENDLY_ENV, SEED_DEMO: 'true', BRANCH_SYNC_HEARTBEAT_INTERVAL_MS: '1000' });
-  sim = await createTestDatabase();
-  await createSimulatedCompany(sim.superuser_url, { database: 'Holoo1', company_name: 'شعبه ویندوز' });
-  await seedSimulatedCompany(sim.superuser_url, 'Holoo1', { seed: 5, articles: 20, main_groups: 1, sub_groups_per_main: 1, warehouses: 1, customers: 1 });
+  sim = await createSimulatedHoloo({ database: 'Holoo1', company_name: 'شعبه ویندوز' }, { seed: 5, articles: 20, main_groups: 1, sub_groups_per_main: 1, warehouses: 1, customers: 1 });
   owner = server.client();
   await signInToOrganisation(owner, '09120000010', 'demo');
   branch_id = (await owner.get<{ items: Array<{ id: string }> }>('/api/org/branches')).body.items[0]?.id as string;
@@ -101,7 +92,7 @@ describe('the Windows agent executable under wine64', () => {
   test('runs, is seen online with its version and health, keeps its settings behind the password, and stops on Ctrl+C', async () => {
     const agent = wine.start([exe, 'run', '--data-dir', winePath(dataDir())]);
     try {
-      const online = await timed('exe run → online with a heartbeat', () => until(status, (s) => s.agent?.status === 'online' && s.agent.health !== null));
+      const online = await timed('exe run → online with a heartbeat', () => until(status, (s) => s.agent?.status === 'online' && s.agent.health !== null, 90_000));
       expect(online.agent, `${agent.output()}\n${agentLog()}`).toMatchObject({ status: 'online', agent_version: '0.1.0' });
       expect(online.agent?.health?.sql_reachable).toBe(true);
       expect(dpapiCalls().filter((call) => call.operation === 'unprotect')).toHaveLength(1);

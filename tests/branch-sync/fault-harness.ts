@@ -20,9 +20,9 @@ import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '@chaharsu/db/testing';
 import { freePort } from '@chaharsu/db/embedded';
 import { connectHolooSimulator, type HolooCommand } from '@chaharsu/holoo';
-import { createSimulatedCompany, seedSimulatedCompany } from '@chaharsu/holoo/simulator';
 import { enrol, linuxPlatform, seededRandom } from '@chaharsu/agent';
 import { TestClient } from '../support/server.js';
+import { createSimulatedHoloo } from '../support/holoo.js';
 import { SIGN_IN_FRIENDLY_ENV, signInToOrganisation } from '../support/sign-in.js';
 import { serverProcess, type ServerProcess } from '../support/server-process.js';
 
@@ -93,9 +93,7 @@ class AgentProcess {
 }
 
 async function setUpBranch(index: number, seed: number, branch_id: string): Promise<BranchModel> {
-  const sim = await createTestDatabase();
-  await createSimulatedCompany(sim.superuser_url, { database: COMPANY, company_name: `شعبه آزمون ${index + 1}` });
-  await seedSimulatedCompany(sim.superuser_url, COMPANY, { seed: seed + index, articles: 120, main_groups: 4, sub_groups_per_main: 3, warehouses: 1, customers: 2 });
+  const sim = await createSimulatedHoloo({ database: COMPANY, company_name: `شعبه آزمون ${index + 1}` }, { seed: seed + index, articles: 120, main_groups: 4, sub_groups_per_main: 3, warehouses: 1, customers: 2 });
   const holoo = connectHolooSimulator({ url: sim.superuser_url });
   try {
     const company = holoo.company(COMPANY);

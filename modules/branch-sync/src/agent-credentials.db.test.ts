@@ -13,11 +13,13 @@ import { createHmac, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '@chaharsu/db/testing';
-import { createSimulatedCompany, recordSimulatedBackup, seedSimulatedCompany } from '@chaharsu/holoo/simulator';
+import type { TestDatabase } from '@chaharsu/db/testing';
+import { recordSimulatedBackup } from '@chaharsu/holoo/simulator';
 import { checkAgentPassword, createAgentLog, enrol, linuxPlatform, NO_FAULTS, readIdentity, startAgent, type AgentIdentityFile, type RunningAgent } from '@chaharsu/agent';
 import { startTestServer, type TestClient, type TestServer } from '../../../tests/support/server.js';
 import { SIGN_IN_FRIENDLY_ENV, signIn, signInToOrganisation } from '../../../tests/support/sign-in.js';
+import { until } from '../../../tests/support/until.js';
+import { createSimulatedHoloo } from '../../../tests/support/holoo.js';
 import { AGENT_SOCKET_PATH, proofText } from './protocol.js';
 import type { AgentStatusDto } from './branch-sync.contracts.js';
 
@@ -32,14 +34,6 @@ let admin: pg.Client;
 let branch_id: string;
 const dirs: string[] = [];
 
-const until = async <T>(read: () => Promise<T>, done: (value: T) => boolean, timeout_ms = 30_000): Promise<T> => {
-  const deadline = Date.now() + timeout_ms;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-};
 
 const status = async () => (await owner.get<AgentStatusDto>(`/api/branch-sync/branches/${branch_id}/agent`)).body;
 const agentOf = async () => (await status()).agent;
@@ -87,9 +81,7 @@ async function auditActions(prefix: string): Promise<string[]> {
 
 beforeAll(async () => {
   server = await startTestServer({ ...SIGN_IN_FRIENDLY_ENV, SEED_DEMO: 'true', BRANCH_SYNC_HEARTBEAT_INTERVAL_MS: '1000', BRANCH_SYNC_RETRY_BASE_MS: '200', BRANCH_SYNC_RETRY_CAP_MS: '2000' });
-  sim = await createTestDatabase();
-  await createSimulatedCompany(sim.superuser_url, { database: 'Holoo1', company_name: 'شعبه آزمون' });
-  await seedSimulatedCompany(sim.superuser_url, 'Holoo1', { seed: 3, articles: 20, main_groups: 1, sub_groups_per_main: 2, warehouses: 1, customers: 1 });
+  sim = await createSimulatedHoloo({ database: 'Holoo1', company_name: 'شعبه آزمون' }, { seed: 3, articles: 20, main_groups: 1, sub_groups_per_main: 2, warehouses: 1, customers: 1 });
   admin = new pg.Client({ connectionString: server.database.superuser_url });
   await admin.connect();
   owner = server.client();

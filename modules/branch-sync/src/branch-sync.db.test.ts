@@ -8,12 +8,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '@chaharsu/db/testing';
+import type { TestDatabase } from '@chaharsu/db/testing';
 import { connectHolooSimulator } from '@chaharsu/holoo';
-import { createSimulatedCompany, seedSimulatedCompany } from '@chaharsu/holoo/simulator';
 import { checkAgentPassword, createAgentLog, enrol, linuxPlatform, NO_FAULTS, startAgent, type AgentIdentityFile, type RunningAgent } from '@chaharsu/agent';
 import { startTestServer, type TestClient, type TestServer } from '../../../tests/support/server.js';
 import { SIGN_IN_FRIENDLY_ENV, signIn, signInToOrganisation } from '../../../tests/support/sign-in.js';
+import { until } from '../../../tests/support/until.js';
+import { createSimulatedHoloo } from '../../../tests/support/holoo.js';
 import { AGENT_SOCKET_PATH } from './protocol.js';
 import type { AgentStatusDto, CommandDto, MirrorStatusDto } from './branch-sync.contracts.js';
 
@@ -24,14 +25,6 @@ let staff: TestClient;
 let branch_id: string;
 const dirs: string[] = [];
 
-const until = async <T>(read: () => Promise<T>, done: (value: T) => boolean, timeout_ms = 30_000): Promise<T> => {
-  const deadline = Date.now() + timeout_ms;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-};
 
 async function issueCode(client: TestClient): Promise<string> {
   const response = await client.post<{ code: string }>(`/api/branch-sync/branches/${branch_id}/enrolment-codes`);
@@ -54,9 +47,7 @@ const status = async () => (await owner.get<AgentStatusDto>(`/api/branch-sync/br
 
 beforeAll(async () => {
   server = await startTestServer({ ...SIGN_IN_FRIENDLY_ENV, SEED_DEMO: 'true', BRANCH_SYNC_HEARTBEAT_INTERVAL_MS: '1000', BRANCH_SYNC_RETRY_BASE_MS: '200', BRANCH_SYNC_RETRY_CAP_MS: '2000' });
-  sim = await createTestDatabase();
-  await createSimulatedCompany(sim.superuser_url, { database: 'Holoo1', company_name: 'شعبه آزمون' });
-  await seedSimulatedCompany(sim.superuser_url, 'Holoo1', { seed: 7, articles: 50, main_groups: 2, sub_groups_per_main: 2, warehouses: 1, customers: 1 });
+  sim = await createSimulatedHoloo({ database: 'Holoo1', company_name: 'شعبه آزمون' }, { seed: 7, articles: 50, main_groups: 2, sub_groups_per_main: 2, warehouses: 1, customers: 1 });
   owner = server.client();
   staff = server.client();
   const demo = await signInToOrganisation(owner, '09120000010', 'demo');

@@ -13,11 +13,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createDb, type Db } from '@chaharsu/db';
-import { createTestDatabase, type TestDatabase } from '@chaharsu/db/testing';
-import { createSimulatedCompany, seedSimulatedCompany } from '@chaharsu/holoo/simulator';
+import type { TestDatabase } from '@chaharsu/db/testing';
 import { enrol, linuxPlatform } from '@chaharsu/agent';
 import { startTestServer, type TestClient, type TestServer } from '../../../tests/support/server.js';
 import { SIGN_IN_FRIENDLY_ENV, signInToOrganisation } from '../../../tests/support/sign-in.js';
+import { until } from '../../../tests/support/until.js';
+import { createSimulatedHoloo } from '../../../tests/support/holoo.js';
 import type { UpdatesDto } from './branch-sync.contracts.js';
 import { publishRelease } from './releases.js';
 import { signRelease } from './release-signing.js';
@@ -39,20 +40,10 @@ const agentBuild = (version: string): Buffer => Buffer.from(
   `#!/bin/sh\nCHAHARSU_AGENT_BUILD_VERSION='${version}' exec '${process.execPath}' --import tsx '${AGENT_MAIN}' "$@"\n`);
 
 const updates = async () => (await owner.get<UpdatesDto>('/api/branch-sync/updates')).body;
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeout_ms = 90_000): Promise<T> {
-  const deadline = Date.now() + timeout_ms;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 beforeAll(async () => {
   server = await startTestServer({ ...SIGN_IN_FRIENDLY_ENV, SEED_DEMO: 'true', BRANCH_SYNC_HEARTBEAT_INTERVAL_MS: '1000' });
-  sim = await createTestDatabase();
-  await createSimulatedCompany(sim.superuser_url, { database: 'Holoo1', company_name: 'شعبه به‌روزرسانی' });
-  await seedSimulatedCompany(sim.superuser_url, 'Holoo1', { seed: 3, articles: 20, main_groups: 1, sub_groups_per_main: 1, warehouses: 1, customers: 1 });
+  sim = await createSimulatedHoloo({ database: 'Holoo1', company_name: 'شعبه به‌روزرسانی' }, { seed: 3, articles: 20, main_groups: 1, sub_groups_per_main: 1, warehouses: 1, customers: 1 });
   db = createDb({ url: server.database.app_url, max_connections: 2, application_name: 'self-update-test' }).db;
   owner = server.client();
   await signInToOrganisation(owner, '09120000010', 'demo');
@@ -92,7 +83,7 @@ describe('agent self-update', () => {
     });
     supervisor.stdout?.on('data', (c: Buffer) => { output = (output + c.toString()).slice(-20_000); });
     supervisor.stderr?.on('data', (c: Buffer) => { output = (output + c.toString()).slice(-20_000); });
-    const first = await until(updates, (u) => u.agents[0]?.agent_version === '0.1.0');
+    const first = await until(updates, (u) => u.agents[0]?.agent_version === '0.1.0', 90_000);
     expect(first.agents[0]?.agent_version, output).toBe('0.1.0');
 
     // The operator signs 0.2.0 on a workstation and publishes it; the owner offers it to every branch.
@@ -103,7 +94,7 @@ describe('agent self-update', () => {
     const offered = await owner.post('/api/branch-sync/updates/offers', { version: '0.2.0', branch_id: null, install_without_confirmation: true });
     expect(offered.status).toBe(201);
 
-    const after = await until(updates, (u) => u.agents[0]?.agent_version === '0.2.0' && u.agents[0]?.update_state === 'installed');
+    const after = await until(updates, (u) => u.agents[0]?.agent_version === '0.2.0' && u.agents[0]?.update_state === 'installed', 90_000);
     expect(after.agents[0], output).toMatchObject({ agent_version: '0.2.0', update_version: '0.2.0', update_state: 'installed', offered_version: '0.2.0' });
     expect(installer.currentVersion()).toBe('0.2.0');
     expect(installer.previousVersion()).toBe('0.1.0');
@@ -114,7 +105,7 @@ describe('agent self-update', () => {
     const forged = signRelease({ private_key_pem: pem(impostor.privateKey), artifact: agentBuild('0.3.0'), version: '0.3.0' });
     await publishRelease(db, path.join(server.config.DATA_DIR, 'agent-releases'), { version: '0.3.0', file: bad, signature: forged.signature });
     expect((await owner.post('/api/branch-sync/updates/offers', { version: '0.3.0', branch_id, install_without_confirmation: true })).status).toBe(201);
-    const refused = await until(updates, (u) => u.agents[0]?.update_state === 'rejected');
+    const refused = await until(updates, (u) => u.agents[0]?.update_state === 'rejected', 90_000);
     expect(refused.agents[0], output).toMatchObject({ agent_version: '0.2.0', update_version: '0.3.0', update_state: 'rejected', update_detail: 'bad_signature' });
     expect(installer.has('0.3.0')).toBe(false);
     expect(installer.currentVersion()).toBe('0.2.0');
