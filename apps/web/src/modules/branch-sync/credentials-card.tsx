@@ -7,20 +7,11 @@ import { useState } from 'react';
 import { Badge, Button, Card, Group, Modal, NumberInput, Stack, Text, Title } from '@mantine/core';
 import { modals } from '@mantine/modals';
 import { IconKey, IconPassword, IconPlugConnected } from '@tabler/icons-react';
-import type { ReactNode } from 'react';
 import { useLocale } from '../../lib/i18n';
 import { formatDate } from '../../lib/format';
 import { problemMessage, useNotifyError, useNotifySaved } from '../../lib/errors';
 import { useRotateAgentPassword, useRotateAgentSecret, useUpdateAgentSettings, type AgentInfo } from './branch-sync.api';
-
-function Row({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
-  return (
-    <Group justify="space-between" wrap="nowrap" gap="xs" data-testid={testId}>
-      <Text size="sm" c="dimmed">{label}</Text>
-      <div style={{ textAlign: 'end' }}>{children}</div>
-    </Group>
-  );
-}
+import { Row } from './parts';
 
 const portValue = (value: string | number): number | null => (typeof value === 'number' && Number.isInteger(value) ? value : null);
 

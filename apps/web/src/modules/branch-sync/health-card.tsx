@@ -1,22 +1,12 @@
 /** The agent's last heartbeat as a person reads it: SQL Server, Holoo databases, ports, disk, clock, queue. */
 import { Badge, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import type { ReactNode } from 'react';
 import { formatDate, formatNumber } from '../../lib/format';
 import { useLocale } from '../../lib/i18n';
 import type { AgentInfo } from './branch-sync.api';
-import { formatBytes } from './parts';
+import { formatBytes, Row } from './parts';
 
 /** More than this between the branch computer's clock and the server's is worth a warning (documents carry times). */
 const SKEW_WARN_MS = 60_000;
-
-function Row({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
-  return (
-    <Group justify="space-between" wrap="nowrap" gap="xs" data-testid={testId}>
-      <Text size="sm" c="dimmed">{label}</Text>
-      <div style={{ textAlign: 'end' }}>{children}</div>
-    </Group>
-  );
-}
 
 export function HealthCard({ agent }: { agent: AgentInfo }) {
   const { t, locale } = useLocale();

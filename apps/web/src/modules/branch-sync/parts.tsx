@@ -1,5 +1,6 @@
-/** Small pieces shared by the branch-sync screens: status and state badges, byte sizes, skew. */
-import { Badge } from '@mantine/core';
+/** Small pieces shared by the branch-sync screens: status and state badges, label/value rows, byte sizes, skew. */
+import { Badge, Group, Text } from '@mantine/core';
+import type { ReactNode } from 'react';
 import type { Locale } from '@chaharsu/i18n/messages';
 import { formatNumber } from '../../lib/format';
 import { useLocale } from '../../lib/i18n';
@@ -12,6 +13,16 @@ export function AgentStatusBadge({ agent }: { agent: AgentInfo | null }) {
   const { t } = useLocale();
   if (!agent) return <Badge color="gray" variant="outline" data-testid="agent-status" data-status="none">{t('branch_sync.status.none')}</Badge>;
   return <Badge color={STATUS_COLOUR[agent.status]} data-testid="agent-status" data-status={agent.status}>{t(`branch_sync.status.${agent.status}`)}</Badge>;
+}
+
+/** A label and its value on one line (the value at the line's end), as the agent's cards show them. */
+export function Row({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
+  return (
+    <Group justify="space-between" wrap="nowrap" gap="xs" data-testid={testId}>
+      <Text size="sm" c="dimmed">{label}</Text>
+      <div style={{ textAlign: 'end' }}>{children}</div>
+    </Group>
+  );
 }
 
 export function CommandStateBadge({ state }: { state: CommandDto['state'] }) {
