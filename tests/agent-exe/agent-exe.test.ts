@@ -13,7 +13,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { TestDatabase } from '@chaharsu/db/testing';
 import { startTestServer, type TestClient, type TestServer } from '../support/server.js';
-import { SIGN_IN_FRIENDLY_ENV, signInToOrganisation } from '../support/sign-in.js';
+import { SIGN_IN_FRIENDLY_ENV, firstBranchId, signInToOrganisation } from '../support/sign-in.js';
 import { until } from '../support/until.js';
 import { createSimulatedHoloo } from '../support/holoo.js';
 import { buildAgentExe, buildPowerShellDouble, createWinePrefix, ensureWine, winePath, type WinePrefix } from './wine-harness.js';
@@ -59,7 +59,7 @@ beforeAll(async () => {
   sim = await createSimulatedHoloo({ database: 'Holoo1', company_name: 'شعبه ویندوز' }, { seed: 5, articles: 20, main_groups: 1, sub_groups_per_main: 1, warehouses: 1, customers: 1 });
   owner = server.client();
   await signInToOrganisation(owner, '09120000010', 'demo');
-  branch_id = (await owner.get<{ items: Array<{ id: string }> }>('/api/org/branches')).body.items[0]?.id as string;
+  branch_id = await firstBranchId(owner);
 }, 900_000);
 
 afterAll(async () => {

@@ -55,3 +55,10 @@ export const SIGN_IN_FRIENDLY_ENV: Record<string, string> = {
   OTP_PER_IP_PER_HOUR: '10000',
   RATE_LIMIT_PUBLIC_PER_MINUTE: '100000',
 };
+
+/** The id of the first branch the signed-in client's organisation lists (the demo organisation's main branch). */
+export async function firstBranchId(client: TestClient): Promise<string> {
+  const branch = (await client.get<{ items: Array<{ id: string }> }>('/api/org/branches')).body.items[0];
+  if (!branch) throw new Error('the organisation has no branch');
+  return branch.id;
+}

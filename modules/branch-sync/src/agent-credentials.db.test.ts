@@ -17,7 +17,7 @@ import type { TestDatabase } from '@chaharsu/db/testing';
 import { recordSimulatedBackup } from '@chaharsu/holoo/simulator';
 import { checkAgentPassword, createAgentLog, enrol, linuxPlatform, NO_FAULTS, readIdentity, startAgent, type AgentIdentityFile, type RunningAgent } from '@chaharsu/agent';
 import { startTestServer, type TestClient, type TestServer } from '../../../tests/support/server.js';
-import { SIGN_IN_FRIENDLY_ENV, signIn, signInToOrganisation } from '../../../tests/support/sign-in.js';
+import { SIGN_IN_FRIENDLY_ENV, firstBranchId, signIn, signInToOrganisation } from '../../../tests/support/sign-in.js';
 import { until } from '../../../tests/support/until.js';
 import { createSimulatedHoloo } from '../../../tests/support/holoo.js';
 import { AGENT_SOCKET_PATH, proofText } from './protocol.js';
@@ -88,7 +88,7 @@ beforeAll(async () => {
   staff = server.client();
   const demo = await signInToOrganisation(owner, '09120000010', 'demo');
   await signIn(staff, '09120000012', demo.org_id);
-  branch_id = (await owner.get<{ items: Array<{ id: string }> }>('/api/org/branches')).body.items[0]?.id as string;
+  branch_id = await firstBranchId(owner);
 }, 180_000);
 
 afterAll(async () => {

@@ -16,7 +16,7 @@ import { createDb, type Db } from '@chaharsu/db';
 import type { TestDatabase } from '@chaharsu/db/testing';
 import { enrol, linuxPlatform } from '@chaharsu/agent';
 import { startTestServer, type TestClient, type TestServer } from '../../../tests/support/server.js';
-import { SIGN_IN_FRIENDLY_ENV, signInToOrganisation } from '../../../tests/support/sign-in.js';
+import { SIGN_IN_FRIENDLY_ENV, firstBranchId, signInToOrganisation } from '../../../tests/support/sign-in.js';
 import { until } from '../../../tests/support/until.js';
 import { createSimulatedHoloo } from '../../../tests/support/holoo.js';
 import type { UpdatesDto } from './branch-sync.contracts.js';
@@ -47,7 +47,7 @@ beforeAll(async () => {
   db = createDb({ url: server.database.app_url, max_connections: 2, application_name: 'self-update-test' }).db;
   owner = server.client();
   await signInToOrganisation(owner, '09120000010', 'demo');
-  branch_id = (await owner.get<{ items: Array<{ id: string }> }>('/api/org/branches')).body.items[0]?.id as string;
+  branch_id = await firstBranchId(owner);
 }, 180_000);
 
 afterAll(async () => {
