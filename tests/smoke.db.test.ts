@@ -1,6 +1,7 @@
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, vi } from 'vitest';
+import pg from 'pg';
 import { sql } from 'kysely';
-import { inTransaction, prepared } from '@chaharsu/db';
+import { APP_ROLE, inTransaction, prepared, pgErrorCode } from '@chaharsu/db';
 import { createTestDatabase, openTestDb } from '@chaharsu/db/testing';
 
 describe('test database', () => {
@@ -25,10 +26,13 @@ describe('test database', () => {
       const twice = await db.connection().execute(async (connection) => {
         const first = await sql<{ n: number }>`${prepared('smoke_add')} select ${1}::int + ${2}::int as n`.execute(connection);
         const second = await sql<{ n: number }>`${prepared('smoke_add')} select ${1}::int + ${2}::int as n`.execute(connection);
-        const named = await sql<{ name: string; calls: number }>`select name from pg_prepared_statements where name = 'smoke_add'`.execute(connection);
-        return { sums: [first.rows[0]?.n, second.rows[0]?.n], named: named.rows.map((r) => r.name) };
+        // The marker may follow a line break (a statement written on the line after sql`).
+        const indented = await sql<{ n: number }>`
+          ${prepared('smoke_indented')} select ${2}::int * ${3}::int as n`.execute(connection);
+        const named = await sql<{ name: string }>`select name from pg_prepared_statements where name like 'smoke%' order by name`.execute(connection);
+        return { sums: [first.rows[0]?.n, second.rows[0]?.n, indented.rows[0]?.n], named: named.rows.map((r) => r.name) };
       });
-      expect(twice).toEqual({ sums: [3, 3], named: ['smoke_add'] });
+      expect(twice).toEqual({ sums: [3, 3, 6], named: ['smoke_add', 'smoke_indented'] });
       expect(() => prepared('Not A Name')).toThrow(/not a lower-case identifier/);
     } finally {
       await close();
@@ -63,6 +67,75 @@ describe('test database', () => {
       await expect(inTransaction(db, { org_id: 'not-a-uuid', user_id: null }, async (tx) => sql`select platform.current_org_id()`.execute(tx))).rejects.toThrow(/uuid/);
       expect((await sql<{ one: number }>`select 1 as one`.execute(db)).rows[0]?.one).toBe(1);
     } finally {
+      await close();
+      await database.drop();
+    }
+  });
+  it('sends what needs no answer yet with the next statement, with the same results and transactions as one at a time', async () => {
+    const database = await createTestDatabase();
+    // Round trips are counted at the pg client (the wrapper binds its query method when a connection opens).
+    const sent: string[] = [];
+    const original = pg.Client.prototype.query;
+    const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+      const [first] = args;
+      sent.push(typeof first === 'string' ? first : (first as { text: string }).text);
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof original);
+    const { db, close } = openTestDb(database.app_url, 1);
+    const org_id = '01a20000-0000-7000-8000-000000000002';
+    const note = (text: string) => sql`${prepared('smoke_note', { deferred: true })} insert into smoke_notes (text) values (${text}::text)`;
+    const echo = (values: { text: string; list: string[]; at: Date; doc: object; none: null; n: number; yes: boolean }) => sql<{ text: string; list: string[]; at: Date; doc: object; none: null; n: number; yes: boolean; org: string; xid: string }>`${prepared('smoke_echo')}
+      select ${values.text}::text as text, ${values.list}::text[] as list, ${values.at}::timestamptz as at, ${values.doc}::jsonb as doc, ${values.none}::text as none,
+        ${values.n}::int as n, ${values.yes}::boolean as yes, current_setting('app.org_id') as org, txid_current()::text as xid`;
+    try {
+      const owner = openTestDb(database.owner_url, 1);
+      await sql`create table public.smoke_notes (text text not null check (text <> 'refused'))`.execute(owner.db);
+      await sql`grant select, insert on public.smoke_notes to ${sql.id(APP_ROLE)}`.execute(owner.db);
+      await owner.close();
+      const values = { text: "it's a \\ back'slash", list: ['a', 'b"c', "d'e", 'f,g'], at: new Date('2026-11-22T03:04:05.678Z'), doc: { fa: 'سلام', quote: "'" }, none: null, n: 42, yes: true };
+      const expected = { ...values, org: org_id };
+      // Echoes the values, and tells whether a later statement ran in the same transaction.
+      const run = () => inTransaction(db, { org_id, user_id: null }, async (tx) => {
+        const { xid, ...row } = (await echo(values).execute(tx)).rows[0] ?? { xid: '' };
+        const later = (await sql<{ xid: string }>`select txid_current()::text as xid`.execute(tx)).rows[0]?.xid;
+        return { row, same_transaction: later === xid };
+      });
+      // The first time on a connection: parsed as a named statement (nothing to join yet).
+      expect(await run()).toEqual({ row: expected, same_transaction: true });
+      // From then on: begin, the scope and the statement in one round trip, with the same answer, in the transaction.
+      sent.length = 0;
+      expect(await run()).toEqual({ row: expected, same_transaction: true });
+      expect(sent).toEqual([expect.stringMatching(/^begin;\nselect set_config\('app.org_id', .*;\nexecute smoke_echo\(.*it''s a /s), 'select txid_current()::text as xid', 'commit']);
+
+      // A deferred write: parsed on first use, then it travels with the next statement and is seen by it.
+      await inTransaction(db, { org_id, user_id: null }, async (tx) => { await note('first').execute(tx); });
+      sent.length = 0;
+      const seen = await inTransaction(db, { org_id, user_id: null }, async (tx) => {
+        await note('second').execute(tx);
+        return (await sql<{ n: number }>`select count(*)::int as n from smoke_notes`.execute(tx)).rows[0]?.n;
+      });
+      expect(seen).toBe(2);
+      expect(sent).toEqual([expect.stringMatching(/^begin;.*execute smoke_note\('second'\)$/s), 'select count(*)::int as n from smoke_notes', 'commit']);
+      // With commit: one round trip for begin, scope, the write and commit.
+      sent.length = 0;
+      await inTransaction(db, { org_id, user_id: null }, async (tx) => { await note('third').execute(tx); });
+      expect(sent).toEqual([expect.stringMatching(/^begin;.*execute smoke_note\('third'\);\ncommit$/s)]);
+      // A deferred write that fails fails the transaction at commit: nothing of it stays, and the connection is usable.
+      const failed = await inTransaction(db, { org_id, user_id: null }, async (tx) => {
+        await sql`insert into smoke_notes (text) values ('kept only if all commits')`.execute(tx);
+        await note('refused').execute(tx);
+      }).catch((error: unknown) => error);
+      expect(pgErrorCode(failed)).toBe('23514');
+      // A rollback drops the waiting write without sending it.
+      sent.length = 0;
+      await expect(inTransaction(db, { org_id, user_id: null }, async (tx) => { await note('dropped').execute(tx); throw new Error('changed my mind'); })).rejects.toThrow('changed my mind');
+      expect(sent).toEqual([]);
+      expect((await sql<{ text: string }>`select text from smoke_notes order by text`.execute(db)).rows.map((r) => r.text)).toEqual(['first', 'second', 'third']);
+      // Outside a transaction a deferred statement runs at once.
+      await note('alone').execute(db);
+      expect((await sql<{ n: number }>`select count(*)::int as n from smoke_notes where text = 'alone'`.execute(db)).rows[0]?.n).toBe(1);
+    } finally {
+      spy.mockRestore();
       await close();
       await database.drop();
     }

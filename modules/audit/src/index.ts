@@ -48,7 +48,7 @@ export function createAuditApi(): AuditApi {
       const org_id = entry.org_id === undefined ? ctx.org_id : entry.org_id;
       const before = entry.before === undefined ? null : JSON.stringify(redact(entry.before));
       const after = entry.after === undefined ? null : JSON.stringify(redact(entry.after));
-      await sql`${prepared('audit_record')}
+      await sql`${prepared('audit_record', { deferred: true })}
         insert into audit.audit_log (id, org_id, actor_kind, actor_id, action, entity_type, entity_id, before, after, ip, user_agent, request_id)
         values (${newId()}::uuid, ${org_id}::uuid, ${ctx.actor.kind}::text, ${actorIdOf(ctx.actor)}::text, ${entry.action}::text, ${entry.entity_type}::text,
           ${entry.entity_id ?? null}::text, ${before}::jsonb, ${after}::jsonb, ${ctx.ip}::inet, ${ctx.user_agent}::text, ${ctx.request_id}::text)`.execute(ctx.db);
