@@ -29,9 +29,10 @@ function actorIdOf(actor: Actor): string | null {
 
 /** Secrets never reach the audit log. */
 const SECRET_KEYS = /(password|secret|token|code_hash|key_hash|otp)/i;
-function redact(value: unknown): unknown {
+/** The JSON kept for `before` / `after`: secrets redacted, bigints as strings (one pass, no copy of the value). */
+function auditJson(value: unknown): string | null {
   if (value === undefined) return null;
-  return JSON.parse(JSON.stringify(value, (k, v) => (k && SECRET_KEYS.test(k) ? '[redacted]' : typeof v === 'bigint' ? v.toString() : v)));
+  return JSON.stringify(value, (k, v: unknown) => (k && SECRET_KEYS.test(k) ? '[redacted]' : typeof v === 'bigint' ? v.toString() : v)) ?? null;
 }
 
 export interface AuditApi {
@@ -46,8 +47,8 @@ export function createAuditApi(): AuditApi {
       // A named prepared statement: every write of every module records here, so it is parsed and planned
       // once per connection (the warehouse benchmark measured ~95 µs of planning per call before).
       const org_id = entry.org_id === undefined ? ctx.org_id : entry.org_id;
-      const before = entry.before === undefined ? null : JSON.stringify(redact(entry.before));
-      const after = entry.after === undefined ? null : JSON.stringify(redact(entry.after));
+      const before = auditJson(entry.before);
+      const after = auditJson(entry.after);
       await sql`${prepared('audit_record', { deferred: true })}
         insert into audit.audit_log (id, org_id, actor_kind, actor_id, action, entity_type, entity_id, before, after, ip, user_agent, request_id)
         values (${newId()}::uuid, ${org_id}::uuid, ${ctx.actor.kind}::text, ${actorIdOf(ctx.actor)}::text, ${entry.action}::text, ${entry.entity_type}::text,

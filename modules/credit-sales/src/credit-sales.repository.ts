@@ -159,11 +159,11 @@ export const creditSalesRepository = {
       from credit_sales.charges_by_keys(${org_id}::uuid, ${seller_ids}::uuid[], ${keys}::text[])`.execute(db);
     return result.rows;
   },
-  /** Records decided charges and the phone numbers they reached, in one statement. */
+  /** Records decided charges and the phone numbers they reached, in one statement (deferred: it goes with the commit). */
   async insertCharges(db: Tx, org_id: string, created_at: Date, rows: NewChargeRow[]): Promise<void> {
     if (rows.length === 0) return;
     const col = <K extends keyof NewChargeRow>(k: K) => rows.map((r) => (typeof r[k] === 'bigint' ? String(r[k]) : r[k]));
-    await sql`${prepared('credit_sales_insert_charges')}
+    await sql`${prepared('credit_sales_insert_charges', { deferred: true })}
       with c as (
         insert into credit_sales.charge (org_id, seller_id, id, idempotency_key, phone, operator, amount_rial, status, refusal_code, balance_after_rial, transfer_id, api_key_id, created_at)
         select ${org_id}::uuid, x.*, ${created_at}::timestamptz from unnest(
