@@ -27,7 +27,7 @@ import { composeModules } from '../apps/server/src/modules.js';
 import { runningEmbedded } from '../apps/server/src/attach-embedded.js';
 import { runLoadWorker } from '../modules/credit-sales/src/testing/http.js';
 import type { LoadResult } from '../modules/credit-sales/src/testing/load-worker.js';
-import { cpuOfTree, percentile } from './support/cpu.js';
+import { cpuOfTree, percentile, speedProbe } from './support/cpu.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const flag = (name: string, fallback: number): number => {
@@ -193,6 +193,7 @@ async function floor(superuser_url: string): Promise<number> {
 async function main(): Promise<void> {
   const data_dir = mkdtempSync(path.join(tmpdir(), 'chaharsu-bench-'));
   const port = await freePort();
+  const speedAtStart = speedProbe();
   console.log(`credit-sales benchmark: ${JSON.stringify(options)}; server NODE_ENV=production on embedded PostgreSQL (fsync on) in ${data_dir}`);
   const server = await startServer(data_dir, port);
   let ok = true;
@@ -213,6 +214,7 @@ async function main(): Promise<void> {
     const ceilingRate = await ceiling(hot.keys);
     console.log(`ratio API / floor: hot seller ${(one.per_second / floorRate).toFixed(2)}, ${options.sellers} sellers ${(spread.per_second / floorRate).toFixed(2)}`);
     console.log(`ratio API / HTTP ceiling: hot seller ${(one.per_second / ceilingRate).toFixed(2)}, ${options.sellers} sellers ${(spread.per_second / ceilingRate).toFixed(2)}`);
+    console.log(`machine speed probe (fixed CPU work, lower is faster): ${speedAtStart.toFixed(1)} ms at start, ${speedProbe().toFixed(1)} ms at the end`);
     await w.close();
   } finally {
     await new Promise<void>((resolve) => { server.once('exit', () => resolve()); server.kill('SIGTERM'); });

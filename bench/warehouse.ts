@@ -29,7 +29,7 @@ import { newId, normaliseForSearch } from '@chaharsu/kit';
 import { AppError } from '@chaharsu/kit';
 import { createStockModules, asUser } from '@chaharsu/inventory/testing';
 import { allMigrations } from '../apps/server/src/migrations.js';
-import { cpuOfTree, percentile } from './support/cpu.js';
+import { cpuOfTree, percentile, speedProbe } from './support/cpu.js';
 
 interface Options { products: number; samples: number; operators: number; outs_per_operator: number; pace_ms: number; pool: number; hot: boolean; keep: boolean; explain: boolean; statements: boolean; data_dir: string | null }
 
@@ -271,6 +271,7 @@ async function main(): Promise<void> {
   const loadedPath = path.join(base, 'loaded.json');
   const loaded = existsSync(loadedPath) ? JSON.parse(readFileSync(loadedPath, 'utf8')) as LoadedData : null;
   if (loaded && loaded.products !== options.products) throw new Error(`${base} holds ${loaded.products} products, not ${options.products}`);
+  const speedAtStart = speedProbe();
   console.log(`warehouse benchmark: ${options.products} products, ${options.products * 5} movements, ${options.operators} operators × ${options.outs_per_operator} stock-outs on ${options.pool} connections${loaded ? ` (reusing ${base})` : ''}`);
   const pg = await startWithStatements(path.join(base, 'pg'), options.statements);
   try {
@@ -412,6 +413,7 @@ async function main(): Promise<void> {
     const postgres_us = perOut(cpuAfter.postgres_s - cpuBefore.postgres_s);
     console.log(`stock-out CPU per movement: node ${node_us.toFixed(0)} µs, PostgreSQL ${postgres_us.toFixed(0)} µs → at most ${((availableParallelism() * 1e6) / (node_us + postgres_us)).toFixed(0)}/s on ${availableParallelism()} idle cores`);
     await db.destroy();
+    console.log(`machine speed probe (fixed CPU work, lower is faster): ${speedAtStart.toFixed(1)} ms at start, ${speedProbe().toFixed(1)} ms at the end`);
     console.log('data size:');
     for (const line of await dataSize(superuser_url)) console.log(line);
   } finally {

@@ -3,7 +3,9 @@
  * postgres (the benchmarks' PostgreSQL runs as a child). A busy machine stretches latency much more than
  * it changes the CPU each operation costs, so this is the figure to compare across runs. Linux only (/proc).
  */
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 
 export function cpuOfTree(root_pid: number): { node_s: number; postgres_s: number } {
   const stats = new Map<number, { ppid: number; comm: string; seconds: number }>();
@@ -31,4 +33,24 @@ export function cpuOfTree(root_pid: number): { node_s: number; postgres_s: numbe
 /** The p-th percentile of an ascending list (nearest rank). */
 export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+/**
+ * A fixed piece of CPU work (hashing and a JS loop), timed: the best of five, in ms. The VM these
+ * benchmarks run on varies in speed from one hour to the next (the same code's CPU per operation moves by
+ * ±20 %), so each run prints this beside its figures; compare runs made at similar speeds, or interleave
+ * A/B runs.
+ */
+export function speedProbe(): number {
+  const block = Buffer.alloc(64 * 1024, 7);
+  let best = Infinity;
+  for (let round = 0; round < 5; round++) {
+    const started = performance.now();
+    let acc = 0;
+    for (let i = 0; i < 300; i++) acc ^= createHash('sha256').update(block).digest()[0] ?? 0;
+    for (let i = 0; i < 3_000_000; i++) acc = (acc * 31 + i) | 0;
+    best = Math.min(best, performance.now() - started);
+    if (acc === 42) best += 0; // keeps the loop from being optimised away
+  }
+  return best;
 }
