@@ -124,6 +124,25 @@ describe('movements', () => {
     expect(levels.items[0]?.quantity).toBe(7);
   });
 
+  it('replays both legs of a transfer and of its reversal, and lets one of two simultaneous requests with a key write', async () => {
+    const p = await newProduct('I-2');
+    await as((ctx) => m.inventory.move(ctx, { type: 'in', warehouse_id: main, item_id: p.id, quantity: 10 }));
+    const transfer = { type: 'transfer' as const, from_warehouse_id: main, to_warehouse_id: shop, item_id: p.id, quantity: 4, idempotency_key: 'transfer-0001' };
+    // Two requests with the same key at once (two connections): one writes, the other waits for it and replays.
+    const [a, b] = await Promise.all([as((ctx) => m.inventory.move(ctx, transfer)), as((ctx) => m.inventory.move(ctx, transfer))]);
+    expect([a.replayed, b.replayed].sort()).toEqual([false, true]);
+    expect(a.movements.map((x) => x.id)).toEqual(b.movements.map((x) => x.id));
+    expect(a.movements.map((x) => x.type).sort()).toEqual(['transfer_in', 'transfer_out']);
+    const out = a.movements.find((x) => x.type === 'transfer_out');
+    const undo = { reason: 'اشتباه', idempotency_key: 'undo-transfer-0001' };
+    const reversed = await as((ctx) => m.inventory.reverse(ctx, out?.id ?? '', undo), admin);
+    const replayed = await as((ctx) => m.inventory.reverse(ctx, out?.id ?? '', undo), admin);
+    expect(reversed.movements).toHaveLength(2);
+    expect(replayed).toEqual({ movements: reversed.movements, replayed: true });
+    const levels = await as((ctx) => m.inventory.listStock(ctx, { item_id: p.id, limit: 50, offset: 0 }));
+    expect(levels.items.map((l) => [l.warehouse_id, l.quantity]).sort()).toEqual([[main, 10], [shop, 0]].sort());
+  });
+
   it('records a stock count as the difference to the balance', async () => {
     const p = await newProduct('C-1');
     await as((ctx) => m.inventory.move(ctx, { type: 'in', warehouse_id: main, item_id: p.id, quantity: 10 }));

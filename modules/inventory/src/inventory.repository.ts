@@ -107,17 +107,18 @@ export const movementRepository = {
   async get(db: Tx, org_id: string, id: string): Promise<MovementRow | undefined> {
     return db.selectFrom(MOVEMENT).selectAll().where('org_id', '=', org_id).where('id', '=', id).executeTakeFirst() as Promise<MovementRow | undefined>;
   },
-  /** The legs of a transfer (`reversals`: the counter-movements of those legs instead). */
-  async ofTransfer(db: Tx, org_id: string, transfer_id: string, reversals = false): Promise<MovementRow[]> {
-    const q = db.selectFrom(MOVEMENT).selectAll().where('org_id', '=', org_id).where('transfer_id', '=', transfer_id);
-    return (reversals ? q.where('type', '=', 'reversal') : q.where('type', '<>', 'reversal')).orderBy('id').execute() as Promise<MovementRow[]>;
+  /** The legs of a transfer (not their reversals). */
+  async ofTransfer(db: Tx, org_id: string, transfer_id: string): Promise<MovementRow[]> {
+    return db.selectFrom(MOVEMENT).selectAll().where('org_id', '=', org_id).where('transfer_id', '=', transfer_id)
+      .where('type', '<>', 'reversal').orderBy('id').execute() as Promise<MovementRow[]>;
   },
-  /** The movements written by the request that used this idempotency key (both legs of a transfer). */
-  async byIdempotencyKey(db: Tx, org_id: string, key: string): Promise<MovementRow[]> {
-    const first = await db.selectFrom(MOVEMENT).selectAll().where('org_id', '=', org_id).where('idempotency_key', '=', key).executeTakeFirst() as MovementRow | undefined;
-    if (!first) return [];
-    if (first.transfer_id) return movementRepository.ofTransfer(db, org_id, first.transfer_id, first.type === 'reversal');
-    return [first];
+  /**
+   * Waits for any other request carrying this idempotency key to finish (a transaction-scoped advisory lock),
+   * then returns what the first of them wrote (both legs of a transfer or of its reversal); none: the key is new.
+   */
+  async claimIdempotencyKey(db: Tx, org_id: string, key: string): Promise<MovementRow[]> {
+    const result = await sql<MovementRow>`${prepared('inventory_movements_by_key')} select * from inventory.movements_by_key(${org_id}::uuid, ${key}::text)`.execute(db);
+    return result.rows;
   },
   async reversalOf(db: Tx, org_id: string, ids: string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();

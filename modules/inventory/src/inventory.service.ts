@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { AppError, assert, newId, type Actor } from '@chaharsu/kit';
 import { pgConstraint, pgErrorCode } from '@chaharsu/db';
 import type { Ctx } from '@chaharsu/http';
@@ -95,9 +94,7 @@ export function createInventoryService(deps: InventoryDeps) {
   /** Serialises requests that carry the same idempotency key; returns what the first one wrote, if any. */
   async function replay(ctx: Ctx, key: string | undefined, expect: { item_id?: string; types: MovementRow['type'][] }): Promise<MoveResult | null> {
     if (!key) return null;
-    const org_id = orgOf(ctx);
-    await sql`select pg_advisory_xact_lock(hashtextextended(${`inventory:${org_id}:${key}`}, 0))`.execute(ctx.db);
-    const rows = await movements.byIdempotencyKey(ctx.db, org_id, key);
+    const rows = await movements.claimIdempotencyKey(ctx.db, orgOf(ctx), key);
     if (rows.length === 0) return null;
     if (rows.some((r) => !expect.types.includes(r.type) || (expect.item_id && r.item_id !== expect.item_id))) throw new AppError('inventory.idempotency_key_reused');
     return { movements: rows.map((r) => toMovementDto(r)), replayed: true };

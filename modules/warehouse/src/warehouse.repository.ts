@@ -1,6 +1,6 @@
 /** Kysely queries of the warehouse schema: typed input, rows out, no rules. */
 import { sql } from 'kysely';
-import type { Tx } from '@chaharsu/db';
+import { prepared, type Tx } from '@chaharsu/db';
 
 export interface EmployeeRow {
   org_id: string;
@@ -34,9 +34,16 @@ export const employees = {
     return db.insertInto('warehouse.employee').values(row).returningAll().executeTakeFirstOrThrow() as Promise<EmployeeRow>;
   },
   async get(db: Tx, org_id: string, id: string, lock = false): Promise<EmployeeRow | undefined> {
-    let q = db.selectFrom('warehouse.employee').selectAll().where('org_id', '=', org_id).where('id', '=', id);
-    if (lock) q = q.forUpdate();
-    return q.executeTakeFirst() as Promise<EmployeeRow | undefined>;
+    if (lock) {
+      return db.selectFrom('warehouse.employee').selectAll().where('org_id', '=', org_id).where('id', '=', id).forUpdate()
+        .executeTakeFirst() as Promise<EmployeeRow | undefined>;
+    }
+    // Every station movement starts with this read: prepared, so it travels with begin and the scope (decision 0011).
+    const result = await sql<EmployeeRow>`${prepared('warehouse_employee')}
+      select org_id, id, full_name, personnel_code, phone, is_active, face_template_encrypted, face_frames, face_enrolled_at,
+        face_enrolled_by, created_at, updated_at
+      from warehouse.employee where org_id = ${org_id}::uuid and id = ${id}::uuid`.execute(db);
+    return result.rows[0];
   },
   async update(db: Tx, org_id: string, id: string, patch: Partial<EmployeeRow>): Promise<EmployeeRow> {
     return db.updateTable('warehouse.employee').set({ ...patch, updated_at: sql`now()` }).where('org_id', '=', org_id).where('id', '=', id)
@@ -87,7 +94,11 @@ export const confirmations = {
       .executeTakeFirstOrThrow() as { n: string | bigint };
     return Number(row.n);
   },
+  /** Deferred: nothing reads its result, so it goes with the commit (decision 0011). */
   async linkMovement(db: Tx, row: { org_id: string; movement_id: string; confirmation_id: string; employee_id: string }): Promise<void> {
-    await db.insertInto('warehouse.movement_confirmation').values(row).onConflict((oc) => oc.doNothing()).execute();
+    await sql`${prepared('warehouse_link_movement', { deferred: true })}
+      insert into warehouse.movement_confirmation (org_id, movement_id, confirmation_id, employee_id)
+      values (${row.org_id}::uuid, ${row.movement_id}::uuid, ${row.confirmation_id}::uuid, ${row.employee_id}::uuid)
+      on conflict do nothing`.execute(db);
   },
 };

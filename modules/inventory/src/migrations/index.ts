@@ -267,4 +267,29 @@ end $$;
 ${applyLegV1('create or replace')}
 `,
   },
+  {
+    // The idempotency-key replay in one round trip (it was two: the advisory lock, then the lookup): the lock
+    // serialises requests carrying the same key; the rows are what the first of them wrote (both legs of a
+    // transfer, or of its reversal). Called as a prepared statement, so inside a request it can travel with
+    // begin and the row-level-security scope (decision 0011).
+    name: '20261122T0500_inventory_movements_by_key',
+    up: `
+create function inventory.movements_by_key(p_org_id uuid, p_key text) returns setof inventory.movement
+  language plpgsql volatile security invoker set search_path = pg_catalog, pg_temp as $$
+declare
+  v_first inventory.movement;
+begin
+  perform pg_advisory_xact_lock(hashtextextended('inventory:' || p_org_id::text || ':' || p_key, 0));
+  select * into v_first from inventory.movement m where m.org_id = p_org_id and m.idempotency_key = p_key limit 1;
+  if not found then return; end if;
+  if v_first.transfer_id is null then return next v_first; return; end if;
+  return query select * from inventory.movement m
+    where m.org_id = p_org_id and m.transfer_id = v_first.transfer_id and ((m.type = 'reversal') = (v_first.type = 'reversal'))
+    order by m.id;
+end $$;
+revoke all on function inventory.movements_by_key(uuid, text) from public;
+grant execute on function inventory.movements_by_key(uuid, text) to ${APP_ROLE};
+`,
+    down: 'drop function inventory.movements_by_key(uuid, text);',
+  },
 ];
