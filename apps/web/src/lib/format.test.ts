@@ -23,6 +23,10 @@ describe('money (integer Rial)', () => {
     expect(moneyNumber(12_500_000, 'toman', 'en')).toBe('1,250,000');
     expect(moneyNumber(12_500_005, 'toman', 'en')).toBe('1,250,000.5');
     expect(moneyNumber(-30n, 'toman', 'en')).toBe('-3');
+    // A negative Toman amount carries the locale's own minus, as a Rial amount does (fa: LRM + U+2212, kept left of the digits in RTL).
+    expect(moneyNumber(-30n, 'toman', 'fa')).toBe(moneyNumber(-3n, 'rial', 'fa'));
+    expect(moneyNumber(-35n, 'toman', 'fa')).toBe('\u200e\u2212۳٫۵');
+    expect(moneyNumber(-35n, 'toman', 'ar')).toBe('\u061c-٣٫٥');
     expect(moneyNumber(9_007_199_254_740_993n, 'toman', 'en')).toBe('900,719,925,474,099.3');
     expect(moneyNumber(12_500_000, 'toman', 'fa')).toBe('۱٬۲۵۰٬۰۰۰');
   });

@@ -54,7 +54,20 @@ export function moneyNumber(amount_rial: number | bigint, unit: MoneyUnit, local
   const tenth = absolute % 10n;
   const decimalSeparator = new Intl.NumberFormat(INTL_LOCALE[locale]).formatToParts(1.5).find((p) => p.type === 'decimal')?.value ?? '.';
   const text = tenth === 0n ? whole : `${whole}${decimalSeparator}${localiseDigits(String(tenth), locale)}`;
-  return negative ? `-${text}` : text;
+  return negative ? `${minusOf(locale)}${text}` : text;
+}
+
+const minusSigns = new Map<Locale, string>();
+
+/** The locale's minus as Intl writes it, with its direction mark (fa: LRM + U+2212, so it stays left of the digits in RTL text). */
+function minusOf(locale: Locale): string {
+  let sign = minusSigns.get(locale);
+  if (sign === undefined) {
+    const parts = new Intl.NumberFormat(INTL_LOCALE[locale]).formatToParts(-1);
+    sign = parts.slice(0, parts.findIndex((p) => p.type === 'integer')).map((p) => p.value).join('');
+    minusSigns.set(locale, sign);
+  }
+  return sign;
 }
 
 function toDate(value: string | Date): Date {
