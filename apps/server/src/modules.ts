@@ -56,7 +56,8 @@ function platformPermissions(session: SessionInfo): ReadonlySet<string> {
 export function composeModules(deps: { db: Db; config: Config; logger: Logger; listen_url?: string; backup_url?: string | null }): Composition {
   const { db, config, logger } = deps;
   const audit = createAuditModule();
-  const identity = createIdentityModule({ db, config: identityConfigFrom(config), audit: audit.api, logger, secret_key: loadSecretKey(config) });
+  const jobs: Jobs | null = deps.listen_url && config.JOBS_ENABLED ? createJobs({ db_url: deps.listen_url, logger }) : null;
+  const identity = createIdentityModule({ db, config: identityConfigFrom(config), audit: audit.api, logger, secret_key: loadSecretKey(config), jobs: jobs ?? undefined });
   const orgs = createOrgsModule({ db, audit: audit.api, identity: identity.api });
   const ledger = createLedgerModule();
   const creditSales = createCreditSalesModule({ db, ledger: ledger.api, audit: audit.api, identity: identity.api, logger });
@@ -71,7 +72,6 @@ export function composeModules(deps: { db: Db; config: Config; logger: Logger; l
     options: { heartbeat_interval_ms: config.BRANCH_SYNC_HEARTBEAT_INTERVAL_MS, sweep_interval_ms: Math.min(10_000, config.BRANCH_SYNC_HEARTBEAT_INTERVAL_MS), retry_base_ms: config.BRANCH_SYNC_RETRY_BASE_MS, retry_cap_ms: config.BRANCH_SYNC_RETRY_CAP_MS },
   });
 
-  const jobs: Jobs | null = deps.listen_url && config.JOBS_ENABLED ? createJobs({ db_url: deps.listen_url, logger }) : null;
   const warehouse = createWarehouseModule({
     audit: audit.api, inventory: inventory.api, catalog: catalog.api, secret_key: loadSecretKey(config), logger,
     face_match_threshold: config.WAREHOUSE_FACE_THRESHOLD,
@@ -126,7 +126,7 @@ export function composeModules(deps: { db: Db; config: Config; logger: Logger; l
       base_url: config.PUBLIC_URL?.replace(/\/$/, '') ?? null,
       sms_provider: config.SMS_PROVIDER,
     }),
-    start: async () => { await identity.telegram?.start(); await branchSync.start(); await jobs?.start(); await warehouse.start(); },
+    start: async () => { await identity.telegram?.start(); await branchSync.start(); await jobs?.start(); await identity.start(); await warehouse.start(); },
     stop: async () => { await jobs?.stop(); await branchSync.stop(); await identity.telegram?.stop(); },
   };
 }

@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Db } from '@chaharsu/db';
+import type { Jobs } from '@chaharsu/jobs';
 import type { AuditApi } from '@chaharsu/audit';
 import type { ModuleDefinition } from '@chaharsu/http';
 import type { IdentityApi } from './identity.api.js';
@@ -15,6 +16,7 @@ import { identityMigrations } from './migrations/index.js';
 import { normaliseIranianMobile } from './phone.js';
 import { createSmsProvider, DevInbox, type SmsProvider } from './sms/index.js';
 import { createTelegramBot, type TelegramBot } from './telegram/bot.js';
+import { purgeExpired, PURGE_EXPIRED_CRON, PURGE_EXPIRED_JOB } from './retention.js';
 import './identity.errors.js';
 
 export * from './identity.api.js';
@@ -26,6 +28,7 @@ export { SESSION_COOKIE, CSRF_COOKIE } from './identity.routes.js';
 export type { SmsProvider, OtpMessage, SmsFailureKind } from './sms/index.js';
 export { SmsDeliveryError, createKavenegarProvider, createSmsIrProvider, createDevSmsProvider, DevInbox } from './sms/index.js';
 export { parseApiKey } from './api-keys.service.js';
+export { purgeExpired, PURGE_EXPIRED_JOB, type PurgeCounts } from './retention.js';
 export type { TelegramBot } from './telegram/bot.js';
 
 export interface IdentityModuleDeps {
@@ -39,6 +42,8 @@ export interface IdentityModuleDeps {
   sms?: SmsProvider;
   /** Presets the bot's identity so it never calls getMe (tests). */
   telegram_bot_info?: UserFromGetMe;
+  /** Background jobs: the daily purge of expired sign-in records is scheduled on them (absent in one-off tools). */
+  jobs?: Jobs;
 }
 
 export interface IdentityModule extends ModuleDefinition {
@@ -48,6 +53,8 @@ export interface IdentityModule extends ModuleDefinition {
   /** The dev provider's inbox (null unless SMS_PROVIDER=dev outside production). */
   dev_inbox: DevInbox | null;
   services: IdentityServices;
+  /** Registers the daily purge of expired sign-in records (call after jobs.start()). */
+  start(): Promise<void>;
 }
 
 export function createIdentityModule(deps: IdentityModuleDeps): IdentityModule {
@@ -86,5 +93,11 @@ export function createIdentityModule(deps: IdentityModuleDeps): IdentityModule {
     dev_inbox,
     telegram: bot,
     routes: (app) => registerIdentityRoutes(app, services, deps.config, dev_inbox),
+    async start() {
+      if (!deps.jobs) return;
+      await deps.jobs.schedule(PURGE_EXPIRED_JOB, PURGE_EXPIRED_CRON, async () => {
+        deps.logger.info(await purgeExpired(deps.db), 'expired sign-in records purged');
+      }, { tz: 'Asia/Tehran' });
+    },
   };
 }

@@ -117,6 +117,8 @@ describe('warehouse roles and the station flow', () => {
     const schedules = await su.query<{ name: string; cron: string }>('select name, cron from pgboss.schedule');
     await su.end();
     expect(schedules.rows).toContainEqual({ name: 'warehouse.daily-backup', cron: '30 2 * * *' });
+    // Beside it, the server's other daily job: identity's purge of expired sign-in records (modules/identity/src/retention.ts).
+    expect(schedules.rows).toContainEqual({ name: 'identity.purge_expired', cron: '15 3 * * *' });
   });
 
   it('serves the face models and wasm files from our own origin', async () => {

@@ -126,4 +126,32 @@ grant select, insert, update on identity.api_keys to ${APP_ROLE};
 `,
     down: 'drop schema identity cascade;',
   },
+  {
+    // Retention of sign-in records. The app role may not delete from these tables; this function (owned by
+    // the migration role, security definer) deletes only by these fixed rules, and the daily job
+    // `identity.purge_expired` calls it. Codes are hashed and useless after expiry; the hourly send limits read
+    // the last hour; the sign-in log is kept for 180 days.
+    name: '20261122T0510_identity_purge_expired',
+    up: `
+create function identity.purge_expired(p_now timestamptz)
+  returns table (otp_challenges bigint, telegram_link_nonces bigint, auth_events bigint)
+  language plpgsql volatile security definer set search_path = pg_catalog, pg_temp as $$
+declare
+  v_otp bigint;
+  v_nonces bigint;
+  v_events bigint;
+begin
+  delete from identity.otp_challenges where expires_at < p_now - interval '1 day';
+  get diagnostics v_otp = row_count;
+  delete from identity.telegram_link_nonces where expires_at < p_now - interval '1 day';
+  get diagnostics v_nonces = row_count;
+  delete from identity.auth_events where created_at < p_now - interval '180 days';
+  get diagnostics v_events = row_count;
+  return query select v_otp, v_nonces, v_events;
+end $$;
+revoke all on function identity.purge_expired(timestamptz) from public;
+grant execute on function identity.purge_expired(timestamptz) to ${APP_ROLE};
+`,
+    down: 'drop function identity.purge_expired(timestamptz);',
+  },
 ];
