@@ -30,7 +30,26 @@ export interface PageDefinition {
     icon: ComponentType<{ size?: number | string; stroke?: number }>;
     /** A `g <letter>` navigation shortcut, e.g. `g b`. */
     shortcut?: string;
+    /**
+     * Listed only for people who hold this role here, not for everyone whose permissions cover the page
+     * (an owner holds `*`, but the seller portal is a seller's page; owners work on sellers from the admin screens).
+     */
+    only_for_role?: string;
   };
+}
+
+/** The navbar's pages for this person: permitted, needing an organisation only when there is one, in order. */
+export function visibleNavPages(
+  pages: PageDefinition[],
+  permissions: { has: (permission: string | undefined) => boolean },
+  org: { my_roles: string[] } | null | undefined,
+): PageDefinition[] {
+  return pages
+    .filter((p) => p.area === 'panel' && p.nav && permissions.has(p.permission))
+    .filter((p) => !p.nav?.only_for_role || (org?.my_roles.includes(p.nav.only_for_role) ?? false))
+    // organisation pages need an organisation; platform people may have none
+    .filter((p) => org || p.nav?.group === 'platform' || p.nav?.group === 'account' || p.path === '/')
+    .sort((a, b) => (a.nav?.order ?? 0) - (b.nav?.order ?? 0));
 }
 
 export interface ModuleRegistration {

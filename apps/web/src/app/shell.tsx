@@ -16,7 +16,7 @@ import { registerShortcut, useShortcut } from '../lib/shortcuts';
 import { useMe } from '../modules/identity/identity.api';
 import { useCurrentOrg, useMyOrganisations, useSelectOrganisation } from '../modules/orgs/orgs.api';
 import { allPages } from './modules';
-import { pageTitleKey, type NavGroup, type PageDefinition } from './registry';
+import { pageTitleKey, visibleNavPages, type NavGroup, type PageDefinition } from './registry';
 import { usePermissions } from './permissions';
 import { ColorSchemeToggle, LanguageMenu, UserMenu } from './header-controls';
 import { ShortcutSheet } from './shortcut-sheet';
@@ -28,15 +28,7 @@ const NAV_GROUPS: NavGroup[] = ['main', 'organisation', 'platform', 'account'];
 function useVisiblePages(): PageDefinition[] {
   const permissions = usePermissions();
   const org = useCurrentOrg().data;
-  return useMemo(
-    () =>
-      allPages
-        .filter((p) => p.area === 'panel' && p.nav && permissions.has(p.permission))
-        // organisation pages need an organisation; platform people may have none
-        .filter((p) => org || p.nav?.group === 'platform' || p.nav?.group === 'account' || p.path === '/')
-        .sort((a, b) => (a.nav?.order ?? 0) - (b.nav?.order ?? 0)),
-    [permissions, org],
-  );
+  return useMemo(() => visibleNavPages(allPages, permissions, org), [permissions, org]);
 }
 
 function OrgSwitcher() {

@@ -8,7 +8,7 @@ export const creditSalesModule: ModuleRegistration = {
   pages: [
     {
       path: '/credit-sales/portal', page_key: 'credit_sales_portal', area: 'panel', permission: CreditSalesPermission.portal, component: () => import('./portal.screen'),
-      nav: { group: 'main', order: 20, icon: IconWallet },
+      nav: { group: 'main', order: 20, icon: IconWallet, only_for_role: 'seller' },
     },
     {
       path: '/credit-sales/sellers', page_key: 'credit_sales_sellers', area: 'panel', permission: CreditSalesPermission.read, component: () => import('./sellers.screen'),
