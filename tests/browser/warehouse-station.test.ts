@@ -174,6 +174,17 @@ describe('the warehouse station', () => {
     await page.getByRole('option', { name: /روغن آفتابگردان/ }).click();
     await byTestId(page, 'label').first().locator('img').waitFor({ timeout: 20_000 });
     await screenshot(page, 'warehouse-labels-fa');
+    // History from a day picked in the Jalali calendar (Persian month view, weeks from Saturday): today's movements stay listed.
+    await page.goto(`${product.base_url}/warehouse/history`);
+    await byTestId(page, 'warehouse-history-screen').waitFor({ timeout: 20_000 });
+    await byTestId(page, 'history-table-row').first().waitFor({ timeout: 20_000 });
+    await byTestId(page, 'history-filter-from-calendar-button').click();
+    await byTestId(page, 'history-filter-from-calendar').waitFor({ timeout: 20_000 });
+    expect(await byTestId(page, 'history-filter-from-calendar-month').innerText()).toMatch(/^[آ-ی]+ ۱۴[۰-۹]{2}$/);
+    await screenshot(page, 'warehouse-history-calendar-fa');
+    await byTestId(page, 'history-filter-from-calendar-today').click();
+    expect(await byTestId(page, 'history-filter-from').inputValue()).toMatch(/^۱۴[۰-۹]{2}\/[۰-۹]{2}\/[۰-۹]{2}$/);
+    await eventually(() => byTestId(page, 'history-table-row').count(), (n) => n >= 2, 'today\'s movements after the date filter');
     await page.goto(`${product.base_url}/warehouse/station`);
     await byTestId(page, 'warehouse-station-screen').waitFor({ timeout: 20_000 });
 
