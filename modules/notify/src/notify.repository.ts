@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Tx } from '@chaharsu/db';
+import { prepared, type Tx } from '@chaharsu/db';
 
 export interface NotificationRow {
   org_id: string;
@@ -21,15 +21,21 @@ export type NewNotificationRow = Omit<NotificationRow, 'created_at' | 'read_at'>
 const TABLE = 'notify.notification';
 
 export const notificationRepository = {
-  /** Inserts, skipping recipients who still have an unread notification with the same dedupe key. */
-  async insertMany(db: Tx, rows: NewNotificationRow[]): Promise<string[]> {
-    if (rows.length === 0) return [];
-    const inserted = await db.insertInto(TABLE)
-      .values(rows.map((r) => ({ ...r, params: JSON.stringify(r.params) })))
-      .onConflict((oc) => oc.columns(['org_id', 'user_id', 'dedupe_key']).where('read_at', 'is', null).where('dedupe_key', 'is not', null).doNothing())
-      .returning('id')
-      .execute();
-    return inserted.map((r) => r.id as string);
+  /**
+   * One notification to several people (one row each), skipping recipients who still have an unread one with the
+   * same dedupe key; returns the ids written. Prepared (fixed text, recipients as arrays): the low-stock alert
+   * sends it from inside stock movements, where planning it every time cost ~0.1 ms.
+   */
+  async insertForRecipients(db: Tx, n: Omit<NewNotificationRow, 'id' | 'user_id'>, recipients: Array<{ id: string; user_id: string }>): Promise<string[]> {
+    if (recipients.length === 0) return [];
+    const result = await sql<{ id: string }>`${prepared('notify_insert_for_recipients')}
+      insert into notify.notification (org_id, id, user_id, kind, title_key, params, link, entity_type, entity_id, dedupe_key)
+      select ${n.org_id}::uuid, r.id, r.user_id, ${n.kind}::text, ${n.title_key}::text, ${JSON.stringify(n.params)}::jsonb, ${n.link}::text,
+        ${n.entity_type}::text, ${n.entity_id}::text, ${n.dedupe_key}::text
+      from unnest(${recipients.map((r) => r.id)}::uuid[], ${recipients.map((r) => r.user_id)}::uuid[]) as r (id, user_id)
+      on conflict (org_id, user_id, dedupe_key) where read_at is null and dedupe_key is not null do nothing
+      returning id`.execute(db);
+    return result.rows.map((r) => r.id);
   },
 
   async listForUser(db: Tx, user_id: string, filter: { unread_only: boolean; org_id?: string | undefined; limit: number; offset: number }): Promise<{ rows: NotificationRow[]; total: number; unread: number }> {

@@ -61,10 +61,8 @@ export function createNotifyApi(): NotifyApi {
       assert(input.recipient_user_ids.length <= MAX_RECIPIENTS, 'too many notification recipients');
       const recipients = [...new Set(input.recipient_user_ids)];
       const org_id = ctx.org_id;
-      return repo.insertMany(ctx.db, recipients.map((user_id) => ({
+      return repo.insertForRecipients(ctx.db, {
         org_id,
-        id: newId(),
-        user_id,
         kind: input.kind,
         title_key: input.title_key,
         params: input.params ?? {},
@@ -72,7 +70,7 @@ export function createNotifyApi(): NotifyApi {
         entity_type: input.entity_type ?? null,
         entity_id: input.entity_id ?? null,
         dedupe_key: input.dedupe_key ?? null,
-      })));
+      }, recipients.map((user_id) => ({ id: newId(), user_id })));
     },
     async listMine(ctx, query) {
       const { rows, total, unread } = await repo.listForUser(ctx.db, requireUser(ctx), query);

@@ -440,4 +440,49 @@ alter function catalog.items_by_ids(uuid, uuid[]) set enable_bitmapscan = off;`,
     down: `alter function catalog.items_by_ids(uuid, uuid[]) reset enable_seqscan;
 alter function catalog.items_by_ids(uuid, uuid[]) reset enable_bitmapscan;`,
   },
+  {
+    // Stock movements ask for one item, almost always a product: look products up first and variants only for
+    // ids that were not products (one index probe fewer per movement). CREATE OR REPLACE resets a function's
+    // settings, so the generic plan and the index-only scans of T0300 / T0420 are restated here.
+    name: '20261122T0520_catalog_items_by_ids_products_first',
+    up: `
+create or replace function catalog.items_by_ids(p_org_id uuid, p_ids uuid[])
+  returns table (item_id uuid, product_id uuid, variant_id uuid, code text, name text, unit text, is_active boolean, has_variants boolean)
+  language plpgsql stable security invoker
+  set search_path = pg_catalog, pg_temp set plan_cache_mode = force_generic_plan set enable_seqscan = off set enable_bitmapscan = off as $$
+#variable_conflict use_column
+declare
+  v_found bigint;
+begin
+  return query
+    select p.id, p.id, null::uuid, p.code, p.name, p.unit, p.is_active,
+      exists (select 1 from catalog.variant v where v.org_id = p.org_id and v.product_id = p.id)
+    from catalog.product p where p.org_id = p_org_id and p.id = any (p_ids);
+  get diagnostics v_found = row_count;
+  if v_found < cardinality(p_ids) then
+    return query
+    select v.id, p.id, v.id, v.sku, p.name || ' — ' || v.name, p.unit, (p.is_active and v.is_active), false
+    from catalog.variant v join catalog.product p on p.org_id = v.org_id and p.id = v.product_id
+    where v.org_id = p_org_id and v.id = any (p_ids);
+  end if;
+end $$;
+`,
+    down: `
+create or replace function catalog.items_by_ids(p_org_id uuid, p_ids uuid[])
+  returns table (item_id uuid, product_id uuid, variant_id uuid, code text, name text, unit text, is_active boolean, has_variants boolean)
+  language plpgsql stable security invoker
+  set search_path = pg_catalog, pg_temp set plan_cache_mode = force_generic_plan set enable_seqscan = off set enable_bitmapscan = off as $$
+#variable_conflict use_column
+begin
+  return query
+    select v.id, p.id, v.id, v.sku, p.name || ' — ' || v.name, p.unit, (p.is_active and v.is_active), false
+    from catalog.variant v join catalog.product p on p.org_id = v.org_id and p.id = v.product_id
+    where v.org_id = p_org_id and v.id = any (p_ids)
+    union all
+    select p.id, p.id, null::uuid, p.code, p.name, p.unit, p.is_active,
+      exists (select 1 from catalog.variant v where v.org_id = p.org_id and v.product_id = p.id)
+    from catalog.product p where p.org_id = p_org_id and p.id = any (p_ids);
+end $$;
+`,
+  },
 ];
