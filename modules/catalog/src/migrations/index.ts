@@ -60,6 +60,23 @@ grant execute on function catalog.search_product_ids(text[], text, uuid[], boole
  * - search_text: normaliseForSearch(name, code, barcodes, variant SKUs), indexed with pg_trgm GIN
  *   for "contains" search; prefix search for 1–2 characters uses a btree text_pattern_ops index.
  */
+/** catalog.items_by_ids's two lookups (migration T2300 unions them; T0520 asks for variants only when needed). */
+const ITEMS_VARIANTS = `    select v.id, p.id, v.id, v.sku, p.name || ' — ' || v.name, p.unit, (p.is_active and v.is_active), false
+    from catalog.variant v join catalog.product p on p.org_id = v.org_id and p.id = v.product_id
+    where v.org_id = p_org_id and v.id = any (p_ids)`;
+const ITEMS_PRODUCTS = `    select p.id, p.id, null::uuid, p.code, p.name, p.unit, p.is_active,
+      exists (select 1 from catalog.variant v where v.org_id = p.org_id and v.product_id = p.id)
+    from catalog.product p where p.org_id = p_org_id and p.id = any (p_ids)`;
+/** catalog.items_by_ids with `body` (declare … end) and the settings of T0300 / T0420 (CREATE OR REPLACE resets them). */
+const itemsByIdsFunction = (body: string): string => `
+create or replace function catalog.items_by_ids(p_org_id uuid, p_ids uuid[])
+  returns table (item_id uuid, product_id uuid, variant_id uuid, code text, name text, unit text, is_active boolean, has_variants boolean)
+  language plpgsql stable security invoker
+  set search_path = pg_catalog, pg_temp set plan_cache_mode = force_generic_plan set enable_seqscan = off set enable_bitmapscan = off as $$
+#variable_conflict use_column
+${body} $$;
+`;
+
 export const catalogMigrations: ModuleMigration[] = [
   {
     name: '20261121T1000_catalog_base',
@@ -445,44 +462,24 @@ alter function catalog.items_by_ids(uuid, uuid[]) reset enable_bitmapscan;`,
     // ids that were not products (one index probe fewer per movement). CREATE OR REPLACE resets a function's
     // settings, so the generic plan and the index-only scans of T0300 / T0420 are restated here.
     name: '20261122T0520_catalog_items_by_ids_products_first',
-    up: `
-create or replace function catalog.items_by_ids(p_org_id uuid, p_ids uuid[])
-  returns table (item_id uuid, product_id uuid, variant_id uuid, code text, name text, unit text, is_active boolean, has_variants boolean)
-  language plpgsql stable security invoker
-  set search_path = pg_catalog, pg_temp set plan_cache_mode = force_generic_plan set enable_seqscan = off set enable_bitmapscan = off as $$
-#variable_conflict use_column
+    up: itemsByIdsFunction(`
 declare
   v_found bigint;
 begin
   return query
-    select p.id, p.id, null::uuid, p.code, p.name, p.unit, p.is_active,
-      exists (select 1 from catalog.variant v where v.org_id = p.org_id and v.product_id = p.id)
-    from catalog.product p where p.org_id = p_org_id and p.id = any (p_ids);
+${ITEMS_PRODUCTS};
   get diagnostics v_found = row_count;
   if v_found < cardinality(p_ids) then
     return query
-    select v.id, p.id, v.id, v.sku, p.name || ' — ' || v.name, p.unit, (p.is_active and v.is_active), false
-    from catalog.variant v join catalog.product p on p.org_id = v.org_id and p.id = v.product_id
-    where v.org_id = p_org_id and v.id = any (p_ids);
+${ITEMS_VARIANTS};
   end if;
-end $$;
-`,
-    down: `
-create or replace function catalog.items_by_ids(p_org_id uuid, p_ids uuid[])
-  returns table (item_id uuid, product_id uuid, variant_id uuid, code text, name text, unit text, is_active boolean, has_variants boolean)
-  language plpgsql stable security invoker
-  set search_path = pg_catalog, pg_temp set plan_cache_mode = force_generic_plan set enable_seqscan = off set enable_bitmapscan = off as $$
-#variable_conflict use_column
+end`),
+    down: itemsByIdsFunction(`
 begin
   return query
-    select v.id, p.id, v.id, v.sku, p.name || ' — ' || v.name, p.unit, (p.is_active and v.is_active), false
-    from catalog.variant v join catalog.product p on p.org_id = v.org_id and p.id = v.product_id
-    where v.org_id = p_org_id and v.id = any (p_ids)
+${ITEMS_VARIANTS}
     union all
-    select p.id, p.id, null::uuid, p.code, p.name, p.unit, p.is_active,
-      exists (select 1 from catalog.variant v where v.org_id = p.org_id and v.product_id = p.id)
-    from catalog.product p where p.org_id = p_org_id and p.id = any (p_ids);
-end $$;
-`,
+${ITEMS_PRODUCTS};
+end`),
   },
 ];
