@@ -11,8 +11,12 @@ import { APP_ROLE, tenantTableSql, type ModuleMigration } from '@chaharsu/db';
  * - movement: append-only (the app role may only select and insert). A reversal is a new row
  *   pointing at the original; a unique index makes "reversed once" a database fact.
  */
-/** inventory.apply_leg as migration T2300 created it (the T0450 down restores it). */
-const applyLegV1 = (verb: 'create' | 'create or replace'): string => `${verb} function inventory.apply_leg(
+/**
+ * The parts of inventory.apply_leg that both its versions (T2300, T0450) share: the signature, the stock row
+ * created on a first receipt (with the item's global minimum), the guarded balance update that keeps the
+ * low-stock mark, and the ledger row.
+ */
+const APPLY_LEG_SIGNATURE = `\
   p_org_id uuid, p_id uuid, p_type text, p_warehouse_id uuid, p_item_id uuid, p_product_id uuid, p_variant_id uuid,
   p_delta numeric, p_allow_negative boolean, p_counter_warehouse_id uuid, p_transfer_id uuid, p_reverses_movement_id uuid,
   p_user_id uuid, p_employee_id uuid, p_actor_kind text, p_actor_id text, p_reason text, p_reference_type text,
@@ -20,7 +24,36 @@ const applyLegV1 = (verb: 'create' | 'create or replace'): string => `${verb} fu
   returns table (created_at timestamptz, quantity_after numeric, min_quantity numeric, low_alert boolean)
   language plpgsql volatile security invoker set search_path = pg_catalog, pg_temp as $$
 #variable_conflict use_column
-declare
+`;
+const STOCK_ROW_INSERT = `    insert into inventory.stock_level (org_id, warehouse_id, item_id, product_id, variant_id, min_quantity)
+      values (p_org_id, p_warehouse_id, p_item_id, p_product_id, p_variant_id,
+        (select m.min_quantity from inventory.item_minimum m where m.org_id = p_org_id and m.item_id = p_item_id))
+      on conflict (org_id, warehouse_id, item_id) do nothing;
+`;
+const BALANCE_UPDATE = `  update inventory.stock_level s set
+      quantity = s.quantity + p_delta,
+      movement_count = s.movement_count + 1,
+      last_movement_at = now(),
+      updated_at = now(),
+      low_notified_at = case
+        when s.min_quantity is null or s.quantity + p_delta >= s.min_quantity then null
+        else coalesce(s.low_notified_at, now()) end
+    where s.org_id = p_org_id and s.warehouse_id = p_warehouse_id and s.item_id = p_item_id
+      and (p_allow_negative or s.quantity + p_delta >= 0)
+    returning s.quantity, s.min_quantity, s.low_notified_at into v_quantity, v_min, v_notified;
+`;
+const MOVEMENT_INSERT = `  insert into inventory.movement (org_id, id, type, warehouse_id, item_id, product_id, variant_id, quantity_delta, quantity_after,
+      counter_warehouse_id, transfer_id, reverses_movement_id, user_id, employee_id, actor_kind, actor_id, reason, reference_type,
+      reference_id, idempotency_key)
+    values (p_org_id, p_id, p_type, p_warehouse_id, p_item_id, p_product_id, p_variant_id, p_delta, v_quantity,
+      p_counter_warehouse_id, p_transfer_id, p_reverses_movement_id, p_user_id, p_employee_id, p_actor_kind, p_actor_id, p_reason,
+      p_reference_type, p_reference_id, p_idempotency_key)
+    returning created_at into v_created;
+`;
+
+/** inventory.apply_leg as migration T2300 created it (the T0450 down restores it). */
+const applyLegV1 = (verb: 'create' | 'create or replace'): string => `${verb} function inventory.apply_leg(
+${APPLY_LEG_SIGNATURE}declare
   v_was_notified timestamptz;
   v_quantity numeric;
   v_min numeric;
@@ -33,33 +66,11 @@ begin
   if not found then
     if not p_allow_negative then return; end if;
     -- Stock rows are created on the first receipt (with the item's global minimum).
-    insert into inventory.stock_level (org_id, warehouse_id, item_id, product_id, variant_id, min_quantity)
-      values (p_org_id, p_warehouse_id, p_item_id, p_product_id, p_variant_id,
-        (select m.min_quantity from inventory.item_minimum m where m.org_id = p_org_id and m.item_id = p_item_id))
-      on conflict (org_id, warehouse_id, item_id) do nothing;
-    select s.low_notified_at into v_was_notified from inventory.stock_level s
+${STOCK_ROW_INSERT}    select s.low_notified_at into v_was_notified from inventory.stock_level s
       where s.org_id = p_org_id and s.warehouse_id = p_warehouse_id and s.item_id = p_item_id for update;
   end if;
-  update inventory.stock_level s set
-      quantity = s.quantity + p_delta,
-      movement_count = s.movement_count + 1,
-      last_movement_at = now(),
-      updated_at = now(),
-      low_notified_at = case
-        when s.min_quantity is null or s.quantity + p_delta >= s.min_quantity then null
-        else coalesce(s.low_notified_at, now()) end
-    where s.org_id = p_org_id and s.warehouse_id = p_warehouse_id and s.item_id = p_item_id
-      and (p_allow_negative or s.quantity + p_delta >= 0)
-    returning s.quantity, s.min_quantity, s.low_notified_at into v_quantity, v_min, v_notified;
-  if not found then return; end if;
-  insert into inventory.movement (org_id, id, type, warehouse_id, item_id, product_id, variant_id, quantity_delta, quantity_after,
-      counter_warehouse_id, transfer_id, reverses_movement_id, user_id, employee_id, actor_kind, actor_id, reason, reference_type,
-      reference_id, idempotency_key)
-    values (p_org_id, p_id, p_type, p_warehouse_id, p_item_id, p_product_id, p_variant_id, p_delta, v_quantity,
-      p_counter_warehouse_id, p_transfer_id, p_reverses_movement_id, p_user_id, p_employee_id, p_actor_kind, p_actor_id, p_reason,
-      p_reference_type, p_reference_id, p_idempotency_key)
-    returning created_at into v_created;
-  return query select v_created, v_quantity, v_min, (v_was_notified is null and v_notified is not null);
+${BALANCE_UPDATE}  if not found then return; end if;
+${MOVEMENT_INSERT}  return query select v_created, v_quantity, v_min, (v_was_notified is null and v_notified is not null);
 end $$;`;
 
 export const inventoryMigrations: ModuleMigration[] = [
@@ -218,14 +229,7 @@ create index movement_product on inventory.movement (org_id, product_id, created
     name: '20261122T0450_inventory_apply_leg_one_update',
     up: `
 create or replace function inventory.apply_leg(
-  p_org_id uuid, p_id uuid, p_type text, p_warehouse_id uuid, p_item_id uuid, p_product_id uuid, p_variant_id uuid,
-  p_delta numeric, p_allow_negative boolean, p_counter_warehouse_id uuid, p_transfer_id uuid, p_reverses_movement_id uuid,
-  p_user_id uuid, p_employee_id uuid, p_actor_kind text, p_actor_id text, p_reason text, p_reference_type text,
-  p_reference_id text, p_idempotency_key text)
-  returns table (created_at timestamptz, quantity_after numeric, min_quantity numeric, low_alert boolean)
-  language plpgsql volatile security invoker set search_path = pg_catalog, pg_temp as $$
-#variable_conflict use_column
-declare
+${APPLY_LEG_SIGNATURE}declare
   v_quantity numeric;
   v_min numeric;
   v_notified timestamptz;
@@ -234,32 +238,10 @@ begin
   -- The guarded update locks and changes the balance; with p_allow_negative a missing row is created (with
   -- the item's global minimum) and the update runs once more.
   for attempt in 1 .. 2 loop
-    update inventory.stock_level s set
-        quantity = s.quantity + p_delta,
-        movement_count = s.movement_count + 1,
-        last_movement_at = now(),
-        updated_at = now(),
-        low_notified_at = case
-          when s.min_quantity is null or s.quantity + p_delta >= s.min_quantity then null
-          else coalesce(s.low_notified_at, now()) end
-      where s.org_id = p_org_id and s.warehouse_id = p_warehouse_id and s.item_id = p_item_id
-        and (p_allow_negative or s.quantity + p_delta >= 0)
-      returning s.quantity, s.min_quantity, s.low_notified_at into v_quantity, v_min, v_notified;
-    exit when found;
+${BALANCE_UPDATE}    exit when found;
     if not p_allow_negative or attempt = 2 then return; end if;
-    insert into inventory.stock_level (org_id, warehouse_id, item_id, product_id, variant_id, min_quantity)
-      values (p_org_id, p_warehouse_id, p_item_id, p_product_id, p_variant_id,
-        (select m.min_quantity from inventory.item_minimum m where m.org_id = p_org_id and m.item_id = p_item_id))
-      on conflict (org_id, warehouse_id, item_id) do nothing;
-  end loop;
-  insert into inventory.movement (org_id, id, type, warehouse_id, item_id, product_id, variant_id, quantity_delta, quantity_after,
-      counter_warehouse_id, transfer_id, reverses_movement_id, user_id, employee_id, actor_kind, actor_id, reason, reference_type,
-      reference_id, idempotency_key)
-    values (p_org_id, p_id, p_type, p_warehouse_id, p_item_id, p_product_id, p_variant_id, p_delta, v_quantity,
-      p_counter_warehouse_id, p_transfer_id, p_reverses_movement_id, p_user_id, p_employee_id, p_actor_kind, p_actor_id, p_reason,
-      p_reference_type, p_reference_id, p_idempotency_key)
-    returning created_at into v_created;
-  -- The mark holds this transaction's now() only when this leg set it (it was empty, the balance fell below the minimum).
+${STOCK_ROW_INSERT}  end loop;
+${MOVEMENT_INSERT}  -- The mark holds this transaction's now() only when this leg set it (it was empty, the balance fell below the minimum).
   return query select v_created, v_quantity, v_min, (v_notified is not null and v_notified = now());
 end $$;
 `,
