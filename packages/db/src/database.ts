@@ -111,9 +111,10 @@ function coalesceStatements(client: pg.PoolClient): void {
     waiting = [];
     await query(batch);
   };
-  const send = (text: string, values: unknown[]): Promise<unknown> => {
-    const name = PREPARED_NAME.exec(text)?.[1];
-    return name ? query({ name, text, values }) : query(text, values);
+  /** Sends what waits (if anything), then the statement: named when it carries a prepared() marker. */
+  const send = (text: string, values: unknown[], name: string | undefined): Promise<unknown> => {
+    const own = () => (name ? query({ name, text, values }) : query(text, values));
+    return waiting.length === 0 ? own() : flush().then(own);
   };
 
   (client as { query: unknown }).query = (...args: unknown[]) => {
@@ -135,19 +136,19 @@ function coalesceStatements(client: pg.PoolClient): void {
       return withWaiting(text).catch((error: unknown) => query('rollback').then(() => { throw error; }, () => { throw error; }));
     }
     const marker = PREPARED_NAME.exec(text);
-    if (!inTransaction || !marker?.[1]) return flush().then(() => send(text, values));
-    const name = marker[1];
+    const name = marker?.[1];
+    if (!inTransaction || !name) return send(text, values, name);
     if (name === RLS_SCOPE_STATEMENT && values.length === RLS_SETTINGS.length) {
       waiting.push(`select ${RLS_SETTINGS.map((setting, i) => `set_config('${setting}', ${quoteLiteral(String(values[i]))}, true)`).join(', ')}`);
       return Promise.resolve(done('SELECT'));
     }
     const execute = asExecute(name, text, values);
-    if (execute === null) return flush().then(() => send(text, values));
-    if (marker[2]) {
+    if (execute === null) return send(text, values, name);
+    if (marker?.[2]) {
       waiting.push(execute);
       return Promise.resolve(done('EXECUTE'));
     }
-    return waiting.length === 0 ? send(text, values) : withWaiting(execute);
+    return waiting.length === 0 ? send(text, values, name) : withWaiting(execute);
   };
 }
 
