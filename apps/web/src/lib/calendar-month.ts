@@ -5,7 +5,7 @@
 import { addMonths as addJalaliMonths, format as formatJalali, getDaysInMonth as jalaliDaysInMonth, startOfMonth as startOfJalaliMonth } from 'date-fns-jalali';
 import { faIR } from 'date-fns-jalali/locale';
 import type { Locale } from '@chaharsu/i18n/messages';
-import { intlLocale, localiseDigits } from './format';
+import { formatNumber, intlLocale, localiseDigits } from './format';
 
 /** Day of the week a week starts on (0 = Sunday … 6 = Saturday). */
 const WEEK_START: Record<Locale, number> = { fa: 6, ar: 6, en: 0, uz: 1 };
@@ -63,5 +63,5 @@ export function dayText(date: Date, locale: Locale): string {
 
 /** The day's number in the reader's calendar and digits. */
 export function dayNumber(date: Date, locale: Locale): string {
-  return usesJalali(locale) ? localiseDigits(formatJalali(date, 'd'), locale) : new Intl.NumberFormat(intlLocale(locale)).format(date.getDate());
+  return usesJalali(locale) ? localiseDigits(formatJalali(date, 'd'), locale) : formatNumber(date.getDate(), locale);
 }

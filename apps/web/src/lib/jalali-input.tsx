@@ -42,23 +42,27 @@ function MonthPicker({ selected, onPick, testId }: { selected: Date | null; onPi
       </Group>
       <SimpleGrid cols={7} spacing={2} verticalSpacing={2}>
         {month.weekdays.map((name, i) => <Text key={`w${i}`} size="xs" c="dimmed" ta="center">{name}</Text>)}
-        {month.weeks.flat().map((day, i) => day === null ? <span key={`e${i}`} /> : (
-          <UnstyledButton
-            key={day.getTime()}
-            onClick={() => onPick(day)}
-            data-testid={`${testId}-day`}
-            data-selected={sameDay(selected, day) || undefined}
-            aria-pressed={sameDay(selected, day)}
-            style={{
-              textAlign: 'center', borderRadius: 6, padding: '4px 0', fontSize: 13,
-              background: sameDay(selected, day) ? 'var(--mantine-primary-color-filled)' : undefined,
-              color: sameDay(selected, day) ? 'var(--mantine-color-white)' : undefined,
-              outline: sameDay(today, day) ? '1px solid var(--mantine-primary-color-filled)' : undefined,
-            }}
-          >
-            {dayNumber(day, locale)}
-          </UnstyledButton>
-        ))}
+        {month.weeks.flat().map((day, i) => {
+          if (day === null) return <span key={`e${i}`} />;
+          const chosen = sameDay(selected, day);
+          return (
+            <UnstyledButton
+              key={day.getTime()}
+              onClick={() => onPick(day)}
+              data-testid={`${testId}-day`}
+              data-selected={chosen || undefined}
+              aria-pressed={chosen}
+              style={{
+                textAlign: 'center', borderRadius: 6, padding: '4px 0', fontSize: 13,
+                background: chosen ? 'var(--mantine-primary-color-filled)' : undefined,
+                color: chosen ? 'var(--mantine-color-white)' : undefined,
+                outline: sameDay(today, day) ? '1px solid var(--mantine-primary-color-filled)' : undefined,
+              }}
+            >
+              {dayNumber(day, locale)}
+            </UnstyledButton>
+          );
+        })}
       </SimpleGrid>
       <UnstyledButton onClick={() => onPick(today)} data-testid={`${testId}-calendar-today`} style={{ textAlign: 'center' }}>
         <Text size="xs" c="blue">{t('common.today')}</Text>
