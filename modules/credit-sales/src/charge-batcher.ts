@@ -2,10 +2,11 @@
  * Group commit for charges. Concurrent charges are queued per lane (an organisation and a hash of the
  * seller, so one seller always uses the same lane in this process); while a lane's transactions are in
  * flight, new charges wait, and the next transaction takes all of them (up to MAX_BATCH). One batch is
- * one transaction: lock the sellers' accounts (id order), read the keys already used, decide each
- * charge in arrival order against the running balance (a refused charge does not block a later one
- * that fits), write transfers + entries + balances in one statement and the charge rows in another,
- * commit. Every request is answered only after that commit, so an answered charge is durable.
+ * one transaction of three round trips: read the keys already used (with `begin`); lock the sellers'
+ * accounts (id order); decide each charge in arrival order against the running balance (a refused
+ * charge does not block a later one that fits), then write transfers + entries + balances and the
+ * charge rows with the commit. While a hot seller's account is locked there is one Node hop, not three.
+ * Every request is answered only after that commit, so an answered charge is durable.
  *
  * Correctness never depends on the batching: it is the database's row lock and the guarded balance
  * that keep several processes and server instances right; the batching only makes one hot seller
@@ -57,6 +58,15 @@ function laneOf(seller_id: string): number {
   return Math.abs(h) % LANES_PER_ORG;
 }
 
+/** How often a batch runs when a charge with one of its keys commits meanwhile (each run probes again, so a second race is rarer still). */
+const KEY_RACE_ATTEMPTS = 3;
+const CHARGE_KEY_CONSTRAINT = 'charge_org_id_seller_id_idempotency_key_key';
+
+function isChargeKeyConflict(error: unknown): boolean {
+  const e = error as { code?: unknown; constraint?: unknown } | null;
+  return e?.code === '23505' && e.constraint === CHARGE_KEY_CONSTRAINT;
+}
+
 const keyOf = (seller_id: string, idempotency_key: string) => `${seller_id}\u0000${idempotency_key}`;
 
 function sameRequest(row: ChargeRow, c: PendingCharge): boolean {
@@ -70,10 +80,14 @@ export function createChargeBatcher(deps: { db: Db; ledger: LedgerApi; logger: L
   async function runBatch(org_id: string, batch: PendingCharge[]): Promise<ChargeDecision[]> {
     return inTransaction(deps.db, { org_id, user_id: null }, async (tx) => {
       const ctx = { ...systemContext(deps.logger, 'credit_sales.charge', org_id), db: tx };
-      const locked = await deps.ledger.lockAccounts(ctx, batch.flatMap((c) => [c.seller.credit_account_id, c.seller.sales_account_id]));
-      assert(locked.accounts.size === new Set(batch.flatMap((c) => [c.seller.credit_account_id, c.seller.sales_account_id])).size, 'every seller account exists');
+      // The probe comes before the lock, so it travels with `begin` and does not lengthen the time a hot
+      // seller's account stays locked. A charge with the same key that commits between the probe and the
+      // lock (a retry racing its first attempt) makes the charge insert fail on the key's unique index;
+      // the batch then rolls back whole and runs again, and its new probe finds that charge.
       const stored = new Map((await repo.findChargesByKeys(tx, org_id, batch.map((c) => c.seller.id), batch.map((c) => c.idempotency_key)))
         .map((row) => [keyOf(row.seller_id, row.idempotency_key), row]));
+      const locked = await deps.ledger.lockAccounts(ctx, batch.flatMap((c) => [c.seller.credit_account_id, c.seller.sales_account_id]));
+      assert(locked.accounts.size === new Set(batch.flatMap((c) => [c.seller.credit_account_id, c.seller.sales_account_id])).size, 'every seller account exists');
       const decisions: Array<ChargeDecision | { fresh: number } | { same_as: string }> = [];
       const fresh: Array<{ charge: PendingCharge; id: string; transfer: TransferInput }> = [];
       const firstInBatch = new Map<string, PendingCharge>();
@@ -127,12 +141,24 @@ export function createChargeBatcher(deps: { db: Db; ledger: LedgerApi; logger: L
     });
   }
 
+  /** A batch that lost a race on an idempotency key (see runBatch) runs again; nothing of it had committed. */
+  async function runBatchRetryingKeyRaces(org_id: string, batch: PendingCharge[]): Promise<ChargeDecision[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await runBatch(org_id, batch);
+      } catch (error) {
+        if (attempt >= KEY_RACE_ATTEMPTS || !isChargeKeyConflict(error)) throw error;
+        deps.logger.info({ batch_size: batch.length, attempt }, 'charge batch met a concurrent charge with the same key; running it again');
+      }
+    }
+  }
+
   /** Starts a batch when the lane has a free slot; when it ends, the next batch takes whatever queued meanwhile. */
   function pump(lane: Lane, laneKey: string): void {
     while (lane.in_flight < IN_FLIGHT_PER_LANE && lane.queue.length > 0) {
       const waiting = lane.queue.splice(0, MAX_BATCH);
       lane.in_flight += 1;
-      runBatch(lane.org_id, waiting.map((w) => w.charge)).then(
+      runBatchRetryingKeyRaces(lane.org_id, waiting.map((w) => w.charge)).then(
         (decisions) => waiting.forEach((w, i) => w.resolve(decisions[i] as ChargeDecision)),
         (error: unknown) => {
           // Nothing of this batch committed: every waiting request fails and may retry with its key.

@@ -4,6 +4,7 @@
  * API's contract, approvals that credit exactly once, corrections that never go negative.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import { startTestServer, type TestServer } from '../../../tests/support/server.js';
 import { signIn, SIGN_IN_FRIENDLY_ENV } from '../../../tests/support/sign-in.js';
 import { charge, CreditSalesAdmin, DEMO_OWNER_PHONE, orgIdOf } from './testing/http.js';
@@ -122,6 +123,46 @@ describe('the seller API POST /api/credit-sales/v1/charges', () => {
     const page = (await response.json()) as { total: number; items: Array<{ idempotency_key: string; operator: string }> };
     expect(page.total).toBe(1);
     expect(page.items[0]).toMatchObject({ idempotency_key: 'k-big', operator: 'mci' });
+  });
+});
+
+describe('a retry racing its first attempt (two server instances)', () => {
+  it('gets the first attempt\'s answer when that commits between the batch\'s key probe and its lock, and nothing moves twice', async () => {
+    const seller = await admin.seller('فروشنده هم‌زمان');
+    await admin.credit(seller.id, 100_000);
+    const { key, id: api_key_id } = await admin.apiKey(seller.id);
+    const other = new pg.Client({ connectionString: t.database.superuser_url }); // stands in for a second server instance
+    const watcher = new pg.Client({ connectionString: t.database.superuser_url });
+    await Promise.all([other.connect(), watcher.connect()]);
+    try {
+      const { rows: [row] } = await other.query<{ org_id: string }>('select org_id from credit_sales.seller where id = $1', [seller.id]);
+      const { rows: [holder] } = await other.query<{ pid: number }>('select pg_backend_pid() as pid');
+      await other.query('begin');
+      await other.query('select 1 from ledger.account where id = $1 for update', [seller.credit_account_id]);
+      // This request's batch probes the key (nothing yet), then waits for the account's lock.
+      const pending = charge(t.base_url, key, 'race-1', { phone: '09121234567', amount_rial: 30_000 });
+      for (let i = 0; ; i++) {
+        const { rows } = await watcher.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity
+          where wait_event_type = 'Lock' and query like '%from ledger.account%for update%' and pid <> $1`, [holder?.pid]);
+        if (rows[0]?.n) break;
+        if (i > 500) throw new Error('the charge never waited for the account lock');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      // Meanwhile the other instance decides the same key (refused here, so no money is involved) and commits.
+      await other.query(`insert into credit_sales.charge (org_id, seller_id, id, idempotency_key, phone, operator, amount_rial, status, refusal_code, api_key_id)
+        values ($1, $2, gen_random_uuid(), 'race-1', '09121234567', 'mci', 30000, 'refused', 'credit_sales.insufficient_credit', $3)`, [row?.org_id, seller.id, api_key_id]);
+      await other.query('commit');
+      // The batch's charge insert meets the key, the batch rolls back whole, runs again and replays the first answer.
+      expect(await pending).toMatchObject({ status: 409, body: { code: 'credit_sales.insufficient_credit' } });
+      expect(await admin.balance(seller.id)).toBe(100_000);
+      const { rows: stored } = await watcher.query('select status from credit_sales.charge where seller_id = $1', [seller.id]);
+      expect(stored).toEqual([{ status: 'refused' }]);
+      expect(await charge(t.base_url, key, 'race-2', { phone: '09121234567', amount_rial: 30_000 })).toMatchObject({ status: 201, body: { balance_after_rial: 70_000 } });
+      expect((await admin.reconcile()).ok).toBe(true);
+    } finally {
+      await other.query('rollback').catch(() => undefined);
+      await Promise.all([other.end(), watcher.end()]);
+    }
   });
 });
 

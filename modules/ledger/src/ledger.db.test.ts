@@ -55,6 +55,21 @@ describe('ledger', () => {
     expect(await codeOf(inOrg((ctx) => ledger.transfer(ctx, { from_account_id: funding, to_account_id: credit, amount_rial: 99n, kind: 'test.fund', idempotency_key: 'fund-1' })))).toBe('ledger.idempotency_key_reused');
   });
 
+  it('writes nothing when a locked account is not at the version it was read at (the batch write checks each one)', async () => {
+    const balances = async () => inOrg(async (ctx) => [await ledger.balance(ctx, credit), await ledger.balance(ctx, sales)]);
+    const before = await balances();
+    const stale = inOrg(async (ctx) => {
+      const locked = await ledger.lockAccounts(ctx, [credit, sales]);
+      const account = locked.accounts.get(credit);
+      if (!account) throw new Error('credit account not locked');
+      account.version += 1n; account.start_version += 1n; // as if read from another version
+      await ledger.post(ctx, locked, [{ from_account_id: credit, to_account_id: sales, amount_rial: 1n, kind: 'test.sale' }], 'each');
+    });
+    await expect(stale).rejects.toThrow(/not at the version read under the lock/);
+    expect(await balances()).toEqual(before);
+    expect(await inOrg((ctx) => ledger.reconcile(ctx))).toMatchObject({ ok: true, problems: [] });
+  });
+
   it('decides a batch in order: a refused transfer does not stop a later one that fits', async () => {
     // credit holds 6,000: 5,000 fits, the next 5,000 does not, 1,000 still fits.
     const outcomes = await inOrg((ctx) => ledger.transferBatch(ctx, [5_000n, 5_000n, 1_000n].map((amount_rial) => ({ from_account_id: credit, to_account_id: sales, amount_rial, kind: 'test.sale' })), 'each'));

@@ -87,10 +87,11 @@ export const ledgerRepository = {
   /**
    * Writes a batch in one call of `ledger.write_batch` (planned once per connection): the transfers, their
    * entries, and the accounts' new balance and version. An account is updated only while still at the
-   * version read under the lock; returns how many were, and the caller asserts that every one was.
+   * version read under the lock, and the function raises when one is not — so the call is deferred: it
+   * travels with the transaction's next statement (at the latest its commit), and a failure rolls back all.
    */
-  async writeBatch(db: Tx, org_id: string, created_at: Date, transfers: NewTransferRow[], entries: NewEntryRow[], accounts: AccountUpdate[]): Promise<number> {
-    const result = await sql<{ updated: number }>`${prepared('ledger_write_batch')}
+  async writeBatch(db: Tx, org_id: string, created_at: Date, transfers: NewTransferRow[], entries: NewEntryRow[], accounts: AccountUpdate[]): Promise<void> {
+    await sql`${prepared('ledger_write_batch', { deferred: true })}
       select ledger.write_batch(${org_id}::uuid, ${created_at}::timestamptz,
         ${transfers.map((t) => t.id)}::uuid[], ${transfers.map((t) => t.from_account_id)}::uuid[], ${transfers.map((t) => t.to_account_id)}::uuid[],
         ${int8(transfers.map((t) => t.amount_rial))}::bigint[], ${transfers.map((t) => t.kind)}::text[],
@@ -100,7 +101,6 @@ export const ledgerRepository = {
         ${int8(entries.map((e) => e.amount_rial))}::bigint[], ${int8(entries.map((e) => e.balance_after_rial))}::bigint[],
         ${accounts.map((a) => a.id)}::uuid[], ${int8(accounts.map((a) => a.balance_rial))}::bigint[],
         ${int8(accounts.map((a) => a.version))}::bigint[], ${int8(accounts.map((a) => a.expected_version))}::bigint[]) as updated`.execute(db);
-    return result.rows[0]?.updated ?? 0;
   },
 
   async statementRange(db: Tx, org_id: string, account_id: string, from: Date | null, to: Date | null): Promise<{ total: number; first_version: bigint | null; last_version: bigint | null }> {
