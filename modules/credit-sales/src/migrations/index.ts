@@ -6,6 +6,31 @@ import { APP_ROLE, tenantTableSql, type ModuleMigration } from '@chaharsu/db';
  * Money rows are append-only for the app role; a request's decision is the only update, guarded by
  * `status = 'pending'` in the statement that makes it.
  */
+/**
+ * `credit_sales.charges_by_keys`: the charges already recorded under (seller, key) pairs — the batch's
+ * idempotency probe, one lookup of the unique (org, seller, key) index per pair, planned once per
+ * connection. T0410 looped in PL/pgSQL, one query (and one executor start) per key; T0610 is one
+ * statement: for each pair, a lateral lookup that cannot be pulled up (`offset 0`), so the pairs stay
+ * the outer side of the loop and each lookup names all three key columns. As a plain join, on a young
+ * table, the planner put the charges outside and filtered the organisation's charges by key.
+ */
+function chargesByKeysFunction(verb: 'create' | 'create or replace', options: { one_statement: boolean }): string {
+  const body = options.one_statement ? `
+  return query select c.* from unnest(p_seller_ids, p_keys) as k(seller_id, idempotency_key)
+    cross join lateral (select * from credit_sales.charge c
+      where c.org_id = p_org_id and c.seller_id = k.seller_id and c.idempotency_key = k.idempotency_key offset 0) as c;` : `
+  for i in 1 .. coalesce(array_length(p_keys, 1), 0) loop
+    return query select * from credit_sales.charge c
+      where c.org_id = p_org_id and c.seller_id = p_seller_ids[i] and c.idempotency_key = p_keys[i];
+  end loop;`;
+  return `${verb} function credit_sales.charges_by_keys(p_org_id uuid, p_seller_ids uuid[], p_keys text[])
+  returns setof credit_sales.charge language plpgsql stable security invoker
+  set search_path = pg_catalog, pg_temp set plan_cache_mode = force_generic_plan
+  set enable_seqscan = off set enable_bitmapscan = off as $$
+begin${body}
+end $$;`;
+}
+
 export const creditSalesMigrations: ModuleMigration[] = [
   {
     name: '20261121T0310_credit_sales_base',
@@ -196,16 +221,7 @@ alter table credit_sales.charge add constraint charge_pkey primary key (org_id, 
     // index, or the primary key's org_id prefix, and filtered by key — 29–65 ms per probe.)
     name: '20261122T0410_credit_sales_charges_by_keys',
     up: `
-create function credit_sales.charges_by_keys(p_org_id uuid, p_seller_ids uuid[], p_keys text[])
-  returns setof credit_sales.charge language plpgsql stable security invoker
-  set search_path = pg_catalog, pg_temp set plan_cache_mode = force_generic_plan
-  set enable_seqscan = off set enable_bitmapscan = off as $$
-begin
-  for i in 1 .. coalesce(array_length(p_keys, 1), 0) loop
-    return query select * from credit_sales.charge c
-      where c.org_id = p_org_id and c.seller_id = p_seller_ids[i] and c.idempotency_key = p_keys[i];
-  end loop;
-end $$;
+${chargesByKeysFunction('create', { one_statement: false })}
 drop index credit_sales.charge_seller;
 create index charge_seller on credit_sales.charge (seller_id, id) where created_at is not null;
 alter table credit_sales.charge drop constraint charge_pkey;
@@ -218,5 +234,12 @@ drop index credit_sales.charge_seller;
 create index charge_seller on credit_sales.charge (seller_id, id);
 alter table credit_sales.charge drop constraint charge_pkey;
 alter table credit_sales.charge add constraint charge_pkey primary key (org_id, id);`,
+  },
+  {
+    // The probe as one statement of unique-index lookups instead of a PL/pgSQL loop of queries: one
+    // executor start per batch instead of one per key (see chargesByKeysFunction).
+    name: '20261122T0610_credit_sales_charges_by_keys_one_statement',
+    up: chargesByKeysFunction('create or replace', { one_statement: true }),
+    down: chargesByKeysFunction('create or replace', { one_statement: false }),
   },
 ];
