@@ -86,8 +86,9 @@ export function createChargeBatcher(deps: { db: Db; ledger: LedgerApi; logger: L
       // the batch then rolls back whole and runs again, and its new probe finds that charge.
       const stored = new Map((await repo.findChargesByKeys(tx, org_id, batch.map((c) => c.seller.id), batch.map((c) => c.idempotency_key)))
         .map((row) => [keyOf(row.seller_id, row.idempotency_key), row]));
-      const locked = await deps.ledger.lockAccounts(ctx, batch.flatMap((c) => [c.seller.credit_account_id, c.seller.sales_account_id]));
-      assert(locked.accounts.size === new Set(batch.flatMap((c) => [c.seller.credit_account_id, c.seller.sales_account_id])).size, 'every seller account exists');
+      const account_ids = batch.flatMap((c) => [c.seller.credit_account_id, c.seller.sales_account_id]);
+      const locked = await deps.ledger.lockAccounts(ctx, account_ids);
+      assert(locked.accounts.size === new Set(account_ids).size, 'every seller account exists');
       const decisions: Array<ChargeDecision | { fresh: number } | { same_as: string }> = [];
       const fresh: Array<{ charge: PendingCharge; id: string; transfer: TransferInput }> = [];
       const firstInBatch = new Map<string, PendingCharge>();
