@@ -1,12 +1,6 @@
 import { APP_ROLE, tenantTableSql, type ModuleMigration } from '@chaharsu/db';
 
 /**
- * Credit sales: sellers with credit (ledger accounts), their credit-increase requests, admin
- * corrections, charges (top-ups sold through the seller API) and the phone numbers charged.
- * Money rows are append-only for the app role; a request's decision is the only update, guarded by
- * `status = 'pending'` in the statement that makes it.
- */
-/**
  * `credit_sales.charges_by_keys`: the charges already recorded under (seller, key) pairs — the batch's
  * idempotency probe, one lookup of the unique (org, seller, key) index per pair, planned once per
  * connection. T0410 looped in PL/pgSQL, one query (and one executor start) per key; T0610 is one
@@ -31,6 +25,12 @@ begin${body}
 end $$;`;
 }
 
+/**
+ * Credit sales: sellers with credit (ledger accounts), their credit-increase requests, admin
+ * corrections, charges (top-ups sold through the seller API) and the phone numbers charged.
+ * Money rows are append-only for the app role; a request's decision is the only update, guarded by
+ * `status = 'pending'` in the statement that makes it.
+ */
 export const creditSalesMigrations: ModuleMigration[] = [
   {
     name: '20261121T0310_credit_sales_base',
