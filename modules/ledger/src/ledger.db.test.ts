@@ -65,7 +65,7 @@ describe('ledger', () => {
       account.version += 1n; account.start_version += 1n; // as if read from another version
       await ledger.post(ctx, locked, [{ from_account_id: credit, to_account_id: sales, amount_rial: 1n, kind: 'test.sale' }], 'each');
     });
-    await expect(stale).rejects.toThrow(/not at the version read under the lock/);
+    await expect(stale).rejects.toThrow(/is not at version/);
     expect(await balances()).toEqual(before);
     expect(await inOrg((ctx) => ledger.reconcile(ctx))).toMatchObject({ ok: true, problems: [] });
   });

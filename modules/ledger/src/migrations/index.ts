@@ -2,34 +2,26 @@ import { APP_ROLE, tenantTableSql, type ModuleMigration } from '@chaharsu/db';
 
 /**
  * `ledger.write_batch`: the transfers, their entries, and each account's new balance and version, updated
- * only while still at the version read under the lock. T0400 updated the accounts one statement per
- * account and returned how many matched (the caller compared the count). T0600 (`checked`) updates them
- * in one statement and raises when one is not at its version, so the call can travel without waiting for
- * its answer (a deferred statement whose failure rolls the transaction back). One statement matters:
- * PostgreSQL re-reads a table's CHECK constraints from the catalog's text form (`stringToNode`) and
- * compiles them for every statement that writes the table — with a batch of many sellers that was 38
- * updates, `pg_strtok` was PostgreSQL's hottest function in the 100-seller benchmark, and pgbench put 38
- * updates at ~2.0 ms as a loop and ~0.7 ms as one statement. Each account is found by a primary-key lookup
- * that cannot be pulled up (`offset 0`) and updated by its row address: written as a plain join, the
- * generic plan (made once per connection) read all of the organisation's accounts and filtered them
- * whenever the organisation looked small to the statistics (EXPLAIN on an empty table, and with two
- * organisations of 110 and 20 accounts).
+ * by primary key only while still at the version read under the lock. T0400 returned how many accounts
+ * matched (the caller compared the count); T0600 (`checked`) raises when one does not, so the call can
+ * travel without waiting for its answer (a deferred statement whose failure rolls the transaction back).
+ *
+ * The accounts stay one update each. As one statement the 38 updates of a 100-seller batch cost 0.8 ms
+ * instead of ~2 ms in pgbench (PostgreSQL compiles a table's CHECK constraints for every statement that
+ * writes it), but neither form held up: as a plain join, the plan made once per connection scanned the
+ * organisation's accounts whenever the statistics made the organisation look small (EXPLAIN on an empty
+ * table and on two organisations of 110 and 20 accounts); as primary-key lookups updated by row address,
+ * PostgreSQL spent 617–669 µs per charge in the 100-seller benchmark against ~245 µs, for a reason not found.
  */
 function writeBatchFunction(verb: 'create' | 'create or replace', options: { checked: boolean }): string {
-  const accounts = options.checked ? `
-  update ledger.account a set balance_rial = x.balance, version = x.version
-  from unnest(a_id, a_balance, a_version, a_expected_version) as x(id, balance, version, expected_version)
-  cross join lateral (select ctid as row from ledger.account where org_id = p_org_id and id = x.id offset 0) as l
-  where a.ctid = l.row and a.org_id = p_org_id and a.version = x.expected_version;
-  get diagnostics updated = row_count;
-  if updated <> coalesce(array_length(a_id, 1), 0) then
-    raise exception 'ledger: % of % locked accounts are not at the version read under the lock',
-      coalesce(array_length(a_id, 1), 0) - updated, coalesce(array_length(a_id, 1), 0);
-  end if;` : `
+  const accounts = `
   for i in 1 .. coalesce(array_length(a_id, 1), 0) loop
     update ledger.account set balance_rial = a_balance[i], version = a_version[i]
     where org_id = p_org_id and id = a_id[i] and version = a_expected_version[i];
-    get diagnostics n = row_count;
+    get diagnostics n = row_count;${options.checked ? `
+    if n <> 1 then
+      raise exception 'ledger: account % is not at version % under its lock', a_id[i], a_expected_version[i];
+    end if;` : ''}
     updated := updated + n;
   end loop;`;
   return `${verb} function ledger.write_batch(
@@ -39,10 +31,10 @@ function writeBatchFunction(verb: 'create' | 'create or replace', options: { che
   a_id uuid[], a_balance bigint[], a_version bigint[], a_expected_version bigint[])
   returns int language plpgsql volatile security invoker
   set search_path = pg_catalog, pg_temp set plan_cache_mode = force_generic_plan
-  set enable_seqscan = off set enable_bitmapscan = off${options.checked ? ' set enable_hashjoin = off set enable_mergejoin = off' : ''} as $$
+  set enable_seqscan = off set enable_bitmapscan = off as $$
 declare
-  updated int := 0;${options.checked ? '' : `
-  n int;`}
+  updated int := 0;
+  n int;
 begin
   insert into ledger.transfer (org_id, id, from_account_id, to_account_id, amount_rial, kind, reference_type, reference_id, memo, idempotency_key, created_at)
   select p_org_id, x.*, p_created_at from unnest(t_id, t_from, t_to, t_amount, t_kind, t_reference_type, t_reference_id, t_memo, t_key) as x;
@@ -142,11 +134,10 @@ grant execute on function ledger.write_batch to ${APP_ROLE};
     down: 'drop function ledger.write_batch;',
   },
   {
-    // The batch write updates its accounts in one statement and raises when one is not at the version the
-    // lock found, so the caller sends it deferred (with the next statement, at the latest the commit)
-    // instead of waiting for its count: a round trip fewer for every posting, for a hot credit-sales seller
-    // one Node hop fewer while the account's row lock is held, and the accounts' CHECK constraints
-    // compiled once per batch instead of once per account (see writeBatchFunction).
+    // The batch write raises when an account is not at the version the lock found, so the caller sends
+    // it deferred (with the next statement, at the latest the commit) instead of waiting for its count:
+    // a round trip fewer for every posting, and for a hot credit-sales seller one Node hop fewer while
+    // the account's row lock is held (see writeBatchFunction).
     name: '20261122T0600_ledger_write_batch_checks_versions',
     up: writeBatchFunction('create or replace', { checked: true }),
     down: writeBatchFunction('create or replace', { checked: false }),
