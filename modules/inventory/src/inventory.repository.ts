@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { assert } from '@chaharsu/kit';
 import { prepared, type Tx } from '@chaharsu/db';
 import type { MovementRow, NewMovementRow, StockLevelRow } from './inventory.tables.js';
 
@@ -7,8 +8,18 @@ const LEVEL = 'inventory.stock_level';
 const MOVEMENT = 'inventory.movement';
 export const MOVEMENT_COUNT_CAP = 10_000;
 
-/** What inventory.apply_leg returns: the ledger row's time and balance, the minimum, whether this leg crossed below it. */
-export interface AppliedLeg { created_at: Date; quantity_after: string; min_quantity: string | null; low_alert: boolean }
+/**
+ * What inventory.apply_item_leg returns: the outcome; the item (absent when not found); for an applied leg the ledger
+ * row's time and balance, the minimum and whether this leg crossed below it; for a short stock the balance available.
+ */
+export interface AppliedItemLeg {
+  outcome: 'applied' | 'item_not_found' | 'item_needs_variant' | 'insufficient_stock';
+  product_id: string | null; variant_id: string | null; code: string | null; name: string | null; unit: string | null; is_active: boolean | null;
+  created_at: Date | null; quantity_after: string | null; min_quantity: string | null; low_alert: boolean | null; available: string | null;
+}
+
+/** A leg's ledger row before the item is known: the leg function takes product and variant from the catalog. */
+export type NewLegRow = Omit<NewMovementRow, 'product_id' | 'variant_id' | 'quantity_after'>;
 
 export interface ItemKey { org_id: string; warehouse_id: string; item_id: string; product_id: string; variant_id: string | null }
 
@@ -27,19 +38,22 @@ export const stockRepository = {
   },
 
   /**
-   * One leg in one round trip (inventory.apply_leg, migration T2300): locks the balance row, applies the
-   * delta only when the result stays >= 0 (unless `allow_negative`; then a missing row is created first),
-   * appends the ledger row with the balance after it, and keeps the low-stock mark. No row back: not
-   * enough stock (or no stock row at all).
+   * One leg in one round trip (inventory.apply_item_leg, migration T0800): looks the item up through the catalog,
+   * locks the balance row, applies the delta only when the result stays >= 0 (unless `allow_negative`; then a
+   * missing row is created first), appends the ledger row with the balance after it, and keeps the low-stock
+   * mark (inventory.apply_leg). A refusal writes nothing and says why.
    */
-  async applyLeg(db: Tx, row: NewMovementRow, allow_negative: boolean): Promise<AppliedLeg | undefined> {
-    const result = await sql<AppliedLeg>`${prepared('inventory_apply_leg')} select created_at, quantity_after, min_quantity, low_alert from inventory.apply_leg(
-      ${row.org_id}::uuid, ${row.id}::uuid, ${row.type}::text, ${row.warehouse_id}::uuid, ${row.item_id}::uuid, ${row.product_id}::uuid,
-      ${row.variant_id}::uuid, ${row.quantity_delta}::numeric, ${allow_negative}::boolean, ${row.counter_warehouse_id}::uuid,
+  async applyItemLeg(db: Tx, row: NewLegRow, allow_negative: boolean): Promise<AppliedItemLeg> {
+    const result = await sql<AppliedItemLeg>`${prepared('inventory_apply_item_leg')} select outcome, product_id, variant_id, code, name, unit, is_active,
+      created_at, quantity_after, min_quantity, low_alert, available from inventory.apply_item_leg(
+      ${row.org_id}::uuid, ${row.id}::uuid, ${row.type}::text, ${row.warehouse_id}::uuid, ${row.item_id}::uuid,
+      ${row.quantity_delta}::numeric, ${allow_negative}::boolean, ${row.counter_warehouse_id}::uuid,
       ${row.transfer_id}::uuid, ${row.reverses_movement_id}::uuid, ${row.user_id}::uuid, ${row.employee_id}::uuid,
       ${row.actor_kind}::text, ${row.actor_id}::text, ${row.reason}::text, ${row.reference_type}::text, ${row.reference_id}::text,
       ${row.idempotency_key}::text)`.execute(db);
-    return result.rows[0];
+    const applied = result.rows[0];
+    assert(applied, 'inventory.apply_item_leg answers every call with one row');
+    return applied;
   },
 
   async get(db: Tx, key: { org_id: string; warehouse_id: string; item_id: string }, forUpdate = false): Promise<StockLevelRow | undefined> {

@@ -4,8 +4,8 @@ import type { Ctx } from '@chaharsu/http';
 import type { AuditApi } from '@chaharsu/audit';
 import type { CatalogApi, CatalogItem } from '@chaharsu/catalog';
 import type { NotifyApi } from '@chaharsu/notify';
-import { movementRepository as movements, stockRepository as stock, type AppliedLeg } from './inventory.repository.js';
-import type { MovementRow, NewMovementRow, StockLevelRow } from './inventory.tables.js';
+import { movementRepository as movements, stockRepository as stock, type AppliedItemLeg, type NewLegRow } from './inventory.repository.js';
+import type { MovementRow, StockLevelRow } from './inventory.tables.js';
 import type {
   AdjustmentCreate, MinimumBody, MovementCreate, MovementDto, MovementPage, MovementQuery, MoveResult, ReversalCreate, StockLevelDto,
   StockListQuery, StockPage, StockQuery,
@@ -125,39 +125,48 @@ export function createInventoryService(deps: InventoryDeps) {
 
   /**
    * Applies the legs and appends their movements in the caller's transaction, one round trip per leg
-   * (inventory.apply_leg). Legs lock their stock rows in warehouse order, so two opposite transfers
-   * cannot deadlock each other.
+   * (inventory.apply_item_leg: the item's lookup, the guarded balance update and the ledger row). Legs lock their
+   * stock rows in warehouse order, so two opposite transfers cannot deadlock each other. A refusal (unknown item,
+   * a product with variants, not enough stock) throws; the caller's transaction then rolls back every leg.
    */
-  async function write(ctx: Ctx, item: CatalogItem, legs: Leg[], note: Note, options: MoveOptions): Promise<MoveResult> {
+  async function write(ctx: Ctx, item_id: string, legs: Leg[], note: Note, options: MoveOptions): Promise<MoveResult> {
     const org_id = orgOf(ctx);
     const who = actorIds(ctx.actor);
     const written = new Map<string, MovementRow>();
     const crossed: Array<{ warehouse_id: string; quantity: string; min_quantity: string }> = [];
+    let item: CatalogItem | undefined;
     for (const leg of [...legs].sort((a, b) => a.warehouse_id.localeCompare(b.warehouse_id))) {
-      const row: NewMovementRow = {
-        org_id, id: leg.id, type: leg.type, warehouse_id: leg.warehouse_id, item_id: item.item_id, product_id: item.product_id, variant_id: item.variant_id,
-        quantity_delta: qty(leg.delta), quantity_after: '', counter_warehouse_id: leg.counter_warehouse_id, transfer_id: leg.transfer_id,
+      const row: NewLegRow = {
+        org_id, id: leg.id, type: leg.type, warehouse_id: leg.warehouse_id, item_id,
+        quantity_delta: qty(leg.delta), counter_warehouse_id: leg.counter_warehouse_id, transfer_id: leg.transfer_id,
         reverses_movement_id: leg.reverses_movement_id, user_id: who.user_id, employee_id: options.employee_id ?? null, actor_kind: ctx.actor.kind,
         actor_id: who.actor_id, reason: note.reason ?? null, reference_type: note.reference_type ?? null, reference_id: note.reference_id ?? null,
         idempotency_key: leg === legs[0] ? note.idempotency_key ?? null : null,
       };
       const applied = await applyLeg(ctx, row, leg.delta > 0 || options.allow_negative === true);
-      if (!applied) {
-        const available = Number((await stock.get(ctx.db, { org_id, warehouse_id: leg.warehouse_id, item_id: item.item_id }))?.quantity ?? 0);
-        throw new AppError('inventory.insufficient_stock', { item_id: item.item_id, code: item.code, warehouse_id: leg.warehouse_id, available, requested: -leg.delta });
+      if (applied.outcome === 'item_not_found') throw new AppError('inventory.item_not_found');
+      if (applied.outcome === 'item_needs_variant') throw new AppError('inventory.item_needs_variant');
+      if (applied.outcome === 'insufficient_stock') {
+        throw new AppError('inventory.insufficient_stock', { item_id, code: applied.code ?? '', warehouse_id: leg.warehouse_id, available: Number(applied.available ?? 0), requested: -leg.delta });
       }
-      written.set(row.id, { ...row, quantity_after: applied.quantity_after, created_at: applied.created_at });
-      if (applied.low_alert && applied.min_quantity !== null) crossed.push({ warehouse_id: leg.warehouse_id, quantity: applied.quantity_after, min_quantity: applied.min_quantity });
+      const { product_id, created_at, quantity_after } = applied;
+      assert(product_id !== null && created_at !== null && quantity_after !== null, 'an applied leg has its item and ledger row');
+      item ??= {
+        item_id, product_id, variant_id: applied.variant_id, code: applied.code ?? '', name: applied.name ?? '', unit: applied.unit ?? '',
+        is_active: applied.is_active === true, has_variants: false,
+      };
+      written.set(row.id, { ...row, product_id, variant_id: applied.variant_id, quantity_after, created_at });
+      if (applied.low_alert && applied.min_quantity !== null) crossed.push({ warehouse_id: leg.warehouse_id, quantity: quantity_after, min_quantity: applied.min_quantity });
     }
-    for (const level of crossed) await tellLow(ctx, level, item);
+    if (item) for (const level of crossed) await tellLow(ctx, level, item);
     const result = legs.map((leg) => written.get(leg.id)).filter((r): r is MovementRow => !!r).map((r) => toMovementDto(r));
     await audit.record(ctx, { action: `inventory.movement.${legs[0]?.type ?? 'unknown'}`, entity_type: 'inventory.movement', entity_id: result[0]?.id ?? null, after: result });
     return { movements: result, replayed: false };
   }
 
-  async function applyLeg(ctx: Ctx, row: NewMovementRow, allow_negative: boolean): Promise<AppliedLeg | undefined> {
+  async function applyLeg(ctx: Ctx, row: NewLegRow, allow_negative: boolean): Promise<AppliedItemLeg> {
     try {
-      return await stock.applyLeg(ctx.db, row, allow_negative);
+      return await stock.applyItemLeg(ctx.db, row, allow_negative);
     } catch (error) {
       if (pgErrorCode(error) === '23505' && pgConstraint(error) === 'movement_reversed_once') throw new AppError('inventory.already_reversed');
       throw error;
@@ -179,7 +188,7 @@ export function createInventoryService(deps: InventoryDeps) {
       const types: MovementRow['type'][] = input.type === 'transfer' ? ['transfer_out', 'transfer_in'] : [input.type];
       const replayed = await replay(ctx, input.idempotency_key, { item_id: input.item_id, types });
       if (replayed) return replayed;
-      const item = await itemOf(ctx, input.item_id);
+      // The item is looked up by the first leg (inventory.apply_item_leg), in the same round trip.
       if (input.type === 'transfer') {
         if (input.from_warehouse_id === input.to_warehouse_id) throw new AppError('inventory.transfer_same_warehouse');
         await requireWarehouse(ctx, input.from_warehouse_id);
@@ -187,10 +196,10 @@ export function createInventoryService(deps: InventoryDeps) {
         const out = leg('transfer_out', input.from_warehouse_id, -input.quantity, { counter_warehouse_id: input.to_warehouse_id });
         out.transfer_id = out.id;
         const inLeg = leg('transfer_in', input.to_warehouse_id, input.quantity, { counter_warehouse_id: input.from_warehouse_id, transfer_id: out.id });
-        return write(ctx, item, [out, inLeg], input, options);
+        return write(ctx, input.item_id, [out, inLeg], input, options);
       }
       await requireWarehouse(ctx, input.warehouse_id);
-      return write(ctx, item, [leg(input.type, input.warehouse_id, input.type === 'in' ? input.quantity : -input.quantity)], input, options);
+      return write(ctx, input.item_id, [leg(input.type, input.warehouse_id, input.type === 'in' ? input.quantity : -input.quantity)], input, options);
     },
 
     /** ADJUST: a counted quantity (the difference is recorded) or a signed correction. */
@@ -209,7 +218,7 @@ export function createInventoryService(deps: InventoryDeps) {
         delta = Math.round((input.counted_quantity - Number(current?.quantity ?? 0)) * 1000) / 1000;
       }
       if (delta === 0) throw new AppError('inventory.adjust_no_change');
-      return write(ctx, item, [leg('adjust', input.warehouse_id, delta)], input, options);
+      return write(ctx, item.item_id, [leg('adjust', input.warehouse_id, delta)], input, options);
     },
 
     /** REVERSAL: counter-movements for a movement (both legs of a transfer), once; the original is never edited. */
@@ -222,12 +231,10 @@ export function createInventoryService(deps: InventoryDeps) {
       if (replayed) return replayed;
       const originals = original.transfer_id ? await movements.ofTransfer(ctx.db, org_id, original.transfer_id) : [original];
       if ((await movements.reversalOf(ctx.db, org_id, originals.map((o) => o.id))).size > 0) throw new AppError('inventory.already_reversed');
-      const item = (await catalog.getItems(ctx, [original.item_id])).get(original.item_id);
-      assert(item, 'a moved item must still exist (deletion is refused once it has movements)');
       const legs = originals.map((o) => leg('reversal', o.warehouse_id, -Number(o.quantity_delta), {
         reverses_movement_id: o.id, transfer_id: o.transfer_id, counter_warehouse_id: o.counter_warehouse_id,
       }));
-      return write(ctx, item, legs, { reason: input.reason, reference_type: original.reference_type ?? undefined, reference_id: original.reference_id ?? undefined, idempotency_key: input.idempotency_key }, options);
+      return write(ctx, original.item_id, legs, { reason: input.reason, reference_type: original.reference_type ?? undefined, reference_id: original.reference_id ?? undefined, idempotency_key: input.idempotency_key }, options);
     },
 
     async listMovements(ctx: Ctx, query: MovementQuery): Promise<MovementPage> {

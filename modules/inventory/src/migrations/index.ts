@@ -274,4 +274,58 @@ grant execute on function inventory.movements_by_key(uuid, text) to ${APP_ROLE};
 `,
     down: 'drop function inventory.movements_by_key(uuid, text);',
   },
+  {
+    // The item's lookup joins the leg: one round trip fewer for every movement (the warehouse benchmark's
+    // stock-out was three — begin + scope + item lookup, the leg, the audit record + commit — and is now two).
+    // The item is looked up through the catalog's own function (catalog.items_by_ids: row-level security, the
+    // same rules as the lookup it replaces), the leg is inventory.apply_leg unchanged, and a refusal says why
+    // in one row, with the balance available when the stock is short (that was one more round trip):
+    //   applied | item_not_found | item_needs_variant | insufficient_stock.
+    // Only the caller's transaction commits or rolls back; nothing here is written on a refusal.
+    name: '20261122T0800_inventory_apply_item_leg',
+    up: `
+create function inventory.apply_item_leg(
+  p_org_id uuid, p_id uuid, p_type text, p_warehouse_id uuid, p_item_id uuid,
+  p_delta numeric, p_allow_negative boolean, p_counter_warehouse_id uuid, p_transfer_id uuid, p_reverses_movement_id uuid,
+  p_user_id uuid, p_employee_id uuid, p_actor_kind text, p_actor_id text, p_reason text, p_reference_type text,
+  p_reference_id text, p_idempotency_key text)
+  returns table (outcome text, product_id uuid, variant_id uuid, code text, name text, unit text, is_active boolean,
+    created_at timestamptz, quantity_after numeric, min_quantity numeric, low_alert boolean, available numeric)
+  language plpgsql volatile security invoker set search_path = pg_catalog, pg_temp as $$
+#variable_conflict use_column
+declare
+  v_item record;
+  v_leg record;
+begin
+  select i.product_id, i.variant_id, i.code, i.name, i.unit, i.is_active, i.has_variants into v_item
+    from catalog.items_by_ids(p_org_id, array[p_item_id]) as i;
+  if not found then
+    return query select 'item_not_found'::text, null::uuid, null::uuid, null::text, null::text, null::text, null::boolean,
+      null::timestamptz, null::numeric, null::numeric, null::boolean, null::numeric;
+    return;
+  end if;
+  if v_item.has_variants then
+    return query select 'item_needs_variant'::text, v_item.product_id, v_item.variant_id, v_item.code, v_item.name, v_item.unit,
+      v_item.is_active, null::timestamptz, null::numeric, null::numeric, null::boolean, null::numeric;
+    return;
+  end if;
+  select l.created_at, l.quantity_after, l.min_quantity, l.low_alert into v_leg
+    from inventory.apply_leg(p_org_id, p_id, p_type, p_warehouse_id, p_item_id, v_item.product_id, v_item.variant_id, p_delta,
+      p_allow_negative, p_counter_warehouse_id, p_transfer_id, p_reverses_movement_id, p_user_id, p_employee_id, p_actor_kind,
+      p_actor_id, p_reason, p_reference_type, p_reference_id, p_idempotency_key) as l;
+  if not found then
+    return query select 'insufficient_stock'::text, v_item.product_id, v_item.variant_id, v_item.code, v_item.name, v_item.unit,
+      v_item.is_active, null::timestamptz, null::numeric, null::numeric, null::boolean,
+      coalesce((select s.quantity from inventory.stock_level s
+        where s.org_id = p_org_id and s.warehouse_id = p_warehouse_id and s.item_id = p_item_id), 0::numeric);
+    return;
+  end if;
+  return query select 'applied'::text, v_item.product_id, v_item.variant_id, v_item.code, v_item.name, v_item.unit, v_item.is_active,
+    v_leg.created_at, v_leg.quantity_after, v_leg.min_quantity, v_leg.low_alert, null::numeric;
+end $$;
+revoke all on function inventory.apply_item_leg(uuid, uuid, text, uuid, uuid, numeric, boolean, uuid, uuid, uuid, uuid, uuid, text, text, text, text, text, text) from public;
+grant execute on function inventory.apply_item_leg(uuid, uuid, text, uuid, uuid, numeric, boolean, uuid, uuid, uuid, uuid, uuid, text, text, text, text, text, text) to ${APP_ROLE};
+`,
+    down: 'drop function inventory.apply_item_leg(uuid, uuid, text, uuid, uuid, numeric, boolean, uuid, uuid, uuid, uuid, uuid, text, text, text, text, text, text);',
+  },
 ];
