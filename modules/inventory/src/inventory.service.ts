@@ -208,17 +208,19 @@ export function createInventoryService(deps: InventoryDeps) {
       const replayed = await replay(ctx, input.idempotency_key, { item_id: input.item_id, types: ['adjust'] });
       if (replayed) return replayed;
       const org_id = orgOf(ctx);
-      const item = await itemOf(ctx, input.item_id);
       await requireWarehouse(ctx, input.warehouse_id);
       let delta = input.quantity_delta ?? 0;
       if (input.counted_quantity !== undefined) {
+        // A count is compared with the balance row (created at 0 for the item's first count), so the item comes first;
+        // a signed correction leaves the item's lookup to its leg.
+        const item = await itemOf(ctx, input.item_id);
         const key = { org_id, warehouse_id: input.warehouse_id, item_id: item.item_id };
         await stock.ensure(ctx.db, [{ ...key, product_id: item.product_id, variant_id: item.variant_id }]);
         const current = await stock.get(ctx.db, key, true);
         delta = Math.round((input.counted_quantity - Number(current?.quantity ?? 0)) * 1000) / 1000;
       }
       if (delta === 0) throw new AppError('inventory.adjust_no_change');
-      return write(ctx, item.item_id, [leg('adjust', input.warehouse_id, delta)], input, options);
+      return write(ctx, input.item_id, [leg('adjust', input.warehouse_id, delta)], input, options);
     },
 
     /** REVERSAL: counter-movements for a movement (both legs of a transfer), once; the original is never edited. */
