@@ -13,7 +13,7 @@
  * cost one transaction per batch instead of one per charge. Queues are bounded (busy → 429).
  */
 import type { Logger } from 'pino';
-import { inTransaction, type Db } from '@chaharsu/db';
+import { inTransaction, pgConstraint, pgErrorCode, type Db } from '@chaharsu/db';
 import { AppError, assert, newId, systemContext } from '@chaharsu/kit';
 import type { LedgerApi, TransferInput } from '@chaharsu/ledger';
 import { creditSalesRepository as repo, type ChargeRow, type NewChargeRow } from './credit-sales.repository.js';
@@ -63,8 +63,7 @@ const KEY_RACE_ATTEMPTS = 3;
 const CHARGE_KEY_CONSTRAINT = 'charge_org_id_seller_id_idempotency_key_key';
 
 function isChargeKeyConflict(error: unknown): boolean {
-  const e = error as { code?: unknown; constraint?: unknown } | null;
-  return e?.code === '23505' && e.constraint === CHARGE_KEY_CONSTRAINT;
+  return pgErrorCode(error) === '23505' && pgConstraint(error) === CHARGE_KEY_CONSTRAINT;
 }
 
 const keyOf = (seller_id: string, idempotency_key: string) => `${seller_id}\u0000${idempotency_key}`;
