@@ -1,16 +1,19 @@
 /**
  * Warehouse scale benchmark: `npm run bench:warehouse -- --products=10000`.
  * Options: --products=N --samples=1000 --operators=16 --outs=300 --pace-ms=100 --pool=10 (connections, the server's default) --hot (all stock-outs on one item) --explain (plans of the hot queries)
+ * --path=lane|each (stock-outs through the movement lane, as the routes send them — several operators' movements in one
+ * transaction — or each in its own transaction, as before decision 0012)
  * --statements (pg_stat_statements per phase) --keep (keep the data folder) --data-dir=DIR (load into DIR
  * once, reuse it in later runs with the same --products; new migrations are applied).
  *
  * Starts its own PostgreSQL (embedded, durable settings), migrates, bulk-loads N products (code,
  * barcode, two price levels, normalised search text — the rows the catalog writes) and 5N movements
  * with their stock levels (every balance equals the sum of its movements, checked after loading), then
- * measures, through the modules' APIs in one transaction each (server time, no HTTP):
+ * measures, through the modules' APIs (server time, no HTTP; lookups and searches in one transaction each):
  *   - barcode lookup (exact, as the station's scanner does),
  *   - search as you type (each prefix of a product name, as keystrokes arrive),
- *   - stock-out with its checks (item, warehouse, balance under row lock, ledger insert, audit, low-stock)
+ *   - stock-out with its checks (item, warehouse, balance under row lock, ledger insert, audit, low-stock),
+ *     through the movement lane as the routes send it (--path=each: one transaction per stock-out)
  *     by 16 concurrent operators,
  * and a baseline (an empty transaction with the same row-level-security setup) for comparison.
  * Prints p50/p95/p99 and the data size. The warehouse directory is the in-memory test fake (in the
@@ -27,11 +30,11 @@ import { startEmbeddedPostgres } from '@chaharsu/db/embedded';
 import { createDb, ensureDatabase, ensureRoles, inTransaction, migrateToLatest, roleUrl, APP_ROLE, OWNER_ROLE } from '@chaharsu/db';
 import { newId, normaliseForSearch } from '@chaharsu/kit';
 import { AppError } from '@chaharsu/kit';
-import { createStockModules, asUser } from '@chaharsu/inventory/testing';
+import { createStockModules, asUser, userContext } from '@chaharsu/inventory/testing';
 import { allMigrations } from '../apps/server/src/migrations.js';
 import { cpuOfTree, percentile, speedProbe } from './support/cpu.js';
 
-interface Options { products: number; samples: number; operators: number; outs_per_operator: number; pace_ms: number; pool: number; hot: boolean; keep: boolean; explain: boolean; statements: boolean; data_dir: string | null }
+interface Options { products: number; samples: number; operators: number; outs_per_operator: number; pace_ms: number; pool: number; hot: boolean; keep: boolean; explain: boolean; statements: boolean; data_dir: string | null; path: 'lane' | 'each' }
 
 /** What a --data-dir folder holds after its first run. */
 interface LoadedData { products: number; org_id: string; user_id: string; warehouse_id: string }
@@ -56,7 +59,13 @@ function parseOptions(argv: string[]): Options {
     explain: argv.includes('--explain'),
     statements: argv.includes('--statements'),
     data_dir: argv.find((a) => a.startsWith('--data-dir='))?.slice('--data-dir='.length) ?? null,
+    path: pathOption(argv.find((a) => a.startsWith('--path='))?.slice('--path='.length) ?? 'lane'),
   };
+}
+
+function pathOption(raw: string): 'lane' | 'each' {
+  if (raw !== 'lane' && raw !== 'each') throw new Error('--path must be lane or each');
+  return raw;
 }
 
 const NOUNS = ['شیر', 'ماست', 'پنیر', 'کره', 'دوغ', 'چای', 'قهوه', 'شکر', 'برنج', 'روغن', 'نان', 'کیک', 'بیسکویت', 'شکلات', 'آبمیوه', 'نوشابه', 'ماکارونی', 'رب', 'عدس', 'لوبیا', 'نخود', 'صابون', 'شامپو', 'دستمال', 'پودر', 'کنسرو', 'سس', 'عسل', 'مربا', 'خرما'];
@@ -284,7 +293,8 @@ async function main(): Promise<void> {
     const superuser_url = pg.superuser_url('bench');
     const org_id = loaded?.org_id ?? newId();
     const user_id = loaded?.user_id ?? newId();
-    const modules = createStockModules();
+    const { db } = open(roleUrl(pg.superuser_url(), APP_ROLE, credentials.app_password, 'bench'), options.pool);
+    const modules = createStockModules(undefined, { db });
     const warehouse_id = modules.orgs.addWarehouse(org_id, loaded?.warehouse_id);
     modules.orgs.setLowStockRecipients(org_id, [user_id]);
 
@@ -297,7 +307,6 @@ async function main(): Promise<void> {
     await checkShape(superuser_url, org_id);
     console.log('checked: search text as the app writes it; every balance equals the sum of its movements');
 
-    const { db } = open(roleUrl(pg.superuser_url(), APP_ROLE, credentials.app_password, 'bench'), options.pool);
     const as = <T>(fn: Parameters<typeof asUser<T>>[3]) => asUser(db, org_id, user_id, fn);
     const pick = (): number => 1 + Math.floor(Math.random() * options.products);
     const barcodeOf = (i: number) => `626${String(i).padStart(10, '0')}`;
@@ -348,11 +357,15 @@ async function main(): Promise<void> {
     const picked = await as(async (ctx) => (await sql<{ id: string }>`select id from catalog.product where org_id = ${org_id} order by random() limit ${options.hot ? 1 : outCount + warmCount + pacedCount}`.execute(ctx.db)).rows.map((r) => r.id));
     const itemIds = picked.slice(0, options.hot ? 1 : outCount);
     const warmIds = picked.slice(itemIds.length, itemIds.length + warmCount);
+    // A stock-out as the routes send it (the movement lane), or in its own transaction (--path=each).
+    const stockOut = (item_id: string): Promise<unknown> => (options.path === 'lane'
+      ? modules.inventory.submitMove(userContext(org_id, user_id), { type: 'out', warehouse_id, item_id, quantity: 1 })
+      : as((ctx) => modules.inventory.move(ctx, { type: 'out', warehouse_id, item_id, quantity: 1 })));
     const pacedIds = picked.slice(itemIds.length + warmCount);
     await Promise.all(Array.from({ length: options.operators }, async (_, operator) => {
       for (let k = 0; k < (options.hot ? 0 : WARM_UP_OUTS); k++) {
         const item_id = warmIds[operator * WARM_UP_OUTS + k] ?? '';
-        await as((ctx) => modules.inventory.move(ctx, { type: 'out', warehouse_id, item_id, quantity: 1 })).catch((error: unknown) => { if (!(error instanceof AppError)) throw error; });
+        await stockOut(item_id).catch((error: unknown) => { if (!(error instanceof AppError)) throw error; });
       }
     }));
     if (options.hot) await as((ctx) => modules.inventory.move(ctx, { type: 'in', warehouse_id, item_id: itemIds[0] ?? '', quantity: outCount }));
@@ -365,7 +378,7 @@ async function main(): Promise<void> {
     const outsOthers: number[] = [];
     const refused = new Map<string, number>();
     await statements.reset();
-    console.log(`measuring: stock-out, ${options.operators} concurrent operators`);
+    console.log(`measuring: stock-out, ${options.operators} concurrent operators (${options.path === 'lane' ? 'through the movement lane' : 'one transaction each'})`);
     const checkpoints = async (): Promise<number> => Number((await sql<{ n: string }>`select (checkpoints_timed + checkpoints_req)::text as n from pg_stat_bgwriter`.execute(db)).rows[0]?.n ?? 0);
     const checkpointsBefore = await checkpoints();
     const cpuBefore = cpuOfTree(process.pid);
@@ -374,7 +387,7 @@ async function main(): Promise<void> {
       for (let k = 0; k < options.outs_per_operator; k++) {
         const item_id = itemIds[(operator * options.outs_per_operator + k) % itemIds.length] ?? '';
         try {
-          const ms = await timed(() => as((ctx) => modules.inventory.move(ctx, { type: 'out', warehouse_id, item_id, quantity: 1 })));
+          const ms = await timed(() => stockOut(item_id));
           outs.push(ms);
           (crossing.has(item_id) ? outsCrossing : outsOthers).push(ms);
         } catch (error) {
@@ -401,7 +414,7 @@ async function main(): Promise<void> {
           if (due > performance.now()) await new Promise((r) => setTimeout(r, due - performance.now()));
           const item_id = pacedIds[operator * PACED_OUTS + k] ?? '';
           try {
-            paced.push(await timed(() => as((ctx) => modules.inventory.move(ctx, { type: 'out', warehouse_id, item_id, quantity: 1 }))));
+            paced.push(await timed(() => stockOut(item_id)));
           } catch (error) {
             if (!(error instanceof AppError)) throw error;
             refused.set(error.code, (refused.get(error.code) ?? 0) + 1);

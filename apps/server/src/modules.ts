@@ -64,7 +64,7 @@ export function composeModules(deps: { db: Db; config: Config; logger: Logger; l
   const notify = createNotifyModule();
   const catalog = createCatalogModule({ audit: audit.api });
   const stockPorts = createStockPorts(orgs.api);
-  const inventory = createInventoryModule({ audit: audit.api, catalog: catalog.api, notify: notify.api, warehouses: stockPorts, recipients: stockPorts });
+  const inventory = createInventoryModule({ db, logger, audit: audit.api, catalog: catalog.api, notify: notify.api, warehouses: stockPorts, recipients: stockPorts });
   const branchSyncPorts = createBranchSyncPorts(orgs.api, notify.api);
   const branchSync = createBranchSyncModule({
     db, listen_url: deps.listen_url ?? null, secret_key: loadSecretKey(config), audit: audit.api, logger, ...branchSyncPorts,

@@ -1,9 +1,10 @@
 import type { z } from 'zod';
-import { AppError } from '@chaharsu/kit';
+import { AppError, assert, type RequestContext } from '@chaharsu/kit';
 import type { Ctx, ModuleDefinition } from '@chaharsu/http';
 import { inventoryMigrations } from './migrations/index.js';
 import { inventoryRoutes } from './inventory.routes.js';
 import { createInventoryService, type InventoryDeps, type MoveOptions } from './inventory.service.js';
+import { createMovementLane, type SubmitOptions } from './movement-lane.js';
 import type {
   AdjustmentCreate, MinimumBody, MovementCreate, MovementDto, MovementPage, MovementQuery, MoveResult, ReversalCreate, StockLevelDto,
   StockListQuery, StockPage, StockQuery,
@@ -15,11 +16,18 @@ export { InventoryErrors } from './inventory.errors.js';
 export { InventoryPermissions } from './inventory.permissions.js';
 export type { WarehouseDirectory, StockAlertRecipients } from './inventory.ports.js';
 export type { MoveOptions, InventoryDeps } from './inventory.service.js';
+export type { SubmitOptions } from './movement-lane.js';
 
 /** The inventory's public API: every method runs in the caller's transaction (`ctx.db`). */
 export interface InventoryApi {
   /** IN / OUT / TRANSFER; input is validated with the MovementCreate schema. */
   move(ctx: Ctx, input: MovementCreate | Record<string, unknown>, options?: MoveOptions): Promise<MoveResult>;
+  /**
+   * The same, grouped with other requests' movements into one transaction (the movement lane, decision 0012):
+   * called outside any transaction, resolves after the commit; `options.after` adds rows to that transaction.
+   * Needs `db` in the module's deps.
+   */
+  submitMove(ctx: RequestContext, input: MovementCreate | Record<string, unknown>, options?: SubmitOptions): Promise<MoveResult>;
   adjust(ctx: Ctx, input: AdjustmentCreate | Record<string, unknown>, options?: MoveOptions): Promise<MoveResult>;
   reverse(ctx: Ctx, movement_id: string, input: ReversalCreate, options?: MoveOptions): Promise<MoveResult>;
   getMovement(ctx: Ctx, id: string): Promise<MovementDto>;
@@ -44,10 +52,15 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
 /** Wires inventory to the catalog's item hooks (stock rows for new items; no deleting items with history). */
 export function createInventoryModule(deps: InventoryDeps): ModuleDefinition & { api: InventoryApi } {
   const service = createInventoryService(deps);
+  const lane = deps.db ? createMovementLane({ db: deps.db, audit: deps.audit, warehouses: deps.warehouses, service, ...(deps.logger ? { logger: deps.logger } : {}) }) : null;
   deps.catalog.events.onItemsCreated((ctx, items) => service.onItemsCreated(ctx, items));
   deps.catalog.events.onItemsDeleting((ctx, items) => service.onItemsDeleting(ctx, items));
   const api: InventoryApi = {
     move: (ctx, input, options) => service.move(ctx, parse(MovementCreateSchema, input), options),
+    submitMove: async (ctx, input, options) => {
+      assert(lane, 'inventory.submitMove needs the database in the module\'s deps');
+      return lane.submit(ctx, parse(MovementCreateSchema, input), options);
+    },
     adjust: (ctx, input, options) => service.adjust(ctx, parse(AdjustmentCreateSchema, input), options),
     reverse: service.reverse,
     getMovement: service.getMovement,
@@ -59,5 +72,5 @@ export function createInventoryModule(deps: InventoryDeps): ModuleDefinition & {
     setItemMinimum: service.setItemMinimum,
     setWarehouseMinimum: service.setWarehouseMinimum,
   };
-  return { name: 'inventory', api, migrations: inventoryMigrations, routes: inventoryRoutes(service) };
+  return { name: 'inventory', api, migrations: inventoryMigrations, routes: inventoryRoutes(service, lane) };
 }

@@ -13,4 +13,6 @@ export const InventoryErrors = defineErrorCodes({
   'inventory.transfer_same_warehouse': 422,
   'inventory.idempotency_key_reused': 409,
   'inventory.item_has_movements': 409,
+  /** Too many movements queued in this server process (the movement lane): retry with the same key. */
+  'inventory.busy': 429,
 });

@@ -21,6 +21,24 @@ export interface AppliedItemLeg {
 /** A leg's ledger row before the item is known: the leg function takes product and variant from the catalog. */
 export type NewLegRow = Omit<NewMovementRow, 'product_id' | 'variant_id' | 'quantity_after'>;
 
+/** A leg as inventory.apply_units reads it. */
+export interface UnitLeg {
+  n: number; u: number; id: string; type: MovementRow['type']; warehouse_id: string; item_id: string; delta: string; allow_negative: boolean;
+  counter_warehouse_id: string | null; transfer_id: string | null; reverses_movement_id: string | null; user_id: string | null;
+  employee_id: string | null; actor_kind: string; actor_id: string | null; reason: string | null; reference_type: string | null;
+  reference_id: string | null; idempotency_key: string | null;
+}
+
+/** One row of inventory.apply_units: a tried leg (as apply_item_leg answers), or one stored movement of a replayed unit. */
+export interface AppliedUnitLeg extends Omit<AppliedItemLeg, 'outcome' | 'unit'> {
+  unit: number;
+  leg_id: string;
+  outcome: AppliedItemLeg['outcome'] | 'replayed';
+  unit_name: string | null;
+  /** A replayed unit's stored movement (to_jsonb of the row: times as ISO text, quantities as numbers). */
+  stored: Record<string, unknown> | null;
+}
+
 export interface ItemKey { org_id: string; warehouse_id: string; item_id: string; product_id: string; variant_id: string | null }
 
 export const stockRepository = {
@@ -54,6 +72,18 @@ export const stockRepository = {
     const applied = result.rows[0];
     assert(applied, 'inventory.apply_item_leg answers every call with one row');
     return applied;
+  },
+
+  /**
+   * A batch of units (one request's legs each) in one call (inventory.apply_units, migration T1000): one row per
+   * leg that was tried, in order, or the stored rows of a unit whose idempotency key was used before. Legs are
+   * passed as one JSON array (`u`: the unit's index; `n`: the leg's order).
+   */
+  async applyUnits(db: Tx, org_id: string, legs: UnitLeg[]): Promise<AppliedUnitLeg[]> {
+    const result = await sql<AppliedUnitLeg>`${prepared('inventory_apply_units')} select unit, leg_id, outcome, product_id, variant_id, code, name,
+      unit_name, is_active, created_at, quantity_after, min_quantity, low_alert, available, stored
+      from inventory.apply_units(${org_id}::uuid, ${JSON.stringify(legs)}::jsonb)`.execute(db);
+    return result.rows;
   },
 
   async get(db: Tx, key: { org_id: string; warehouse_id: string; item_id: string }, forUpdate = false): Promise<StockLevelRow | undefined> {

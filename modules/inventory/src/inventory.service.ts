@@ -1,5 +1,6 @@
 import { AppError, assert, newId, type Actor } from '@chaharsu/kit';
-import { pgConstraint, pgErrorCode } from '@chaharsu/db';
+import type { Logger } from 'pino';
+import { pgConstraint, pgErrorCode, type Db } from '@chaharsu/db';
 import type { Ctx } from '@chaharsu/http';
 import type { AuditApi } from '@chaharsu/audit';
 import type { CatalogApi, CatalogItem } from '@chaharsu/catalog';
@@ -21,7 +22,7 @@ export interface MoveOptions {
   allow_negative?: boolean;
 }
 
-interface Leg {
+export interface Leg {
   id: string;
   type: MovementRow['type'];
   warehouse_id: string;
@@ -31,9 +32,12 @@ interface Leg {
   reverses_movement_id: string | null;
 }
 
-interface Note { reason?: string | undefined; reference_type?: string | undefined; reference_id?: string | undefined; idempotency_key?: string | undefined }
+export interface Note { reason?: string | undefined; reference_type?: string | undefined; reference_id?: string | undefined; idempotency_key?: string | undefined }
 
 export interface InventoryDeps {
+  /** The pool the movement lane opens its transactions on (without it, submitMove is unavailable and the route writes one transaction per movement). */
+  db?: Db;
+  logger?: Logger;
   audit: AuditApi;
   catalog: CatalogApi;
   notify: NotifyApi;
@@ -41,7 +45,7 @@ export interface InventoryDeps {
   recipients: StockAlertRecipients;
 }
 
-const qty = (n: number): string => n.toFixed(3);
+export const qty = (n: number): string => n.toFixed(3);
 const num = (s: string | null): number | null => (s === null ? null : Number(s));
 
 function orgOf(ctx: Ctx): string {
@@ -49,7 +53,7 @@ function orgOf(ctx: Ctx): string {
   return ctx.org_id;
 }
 
-function actorIds(actor: Actor): { user_id: string | null; actor_id: string | null } {
+export function actorIds(actor: Actor): { user_id: string | null; actor_id: string | null } {
   switch (actor.kind) {
     case 'user': return { user_id: actor.user_id, actor_id: actor.user_id };
     case 'api_key': return { user_id: null, actor_id: actor.api_key_id };
@@ -77,6 +81,38 @@ function toStockDto(row: StockLevelRow, item: CatalogItem | undefined): StockLev
   };
 }
 
+function leg(type: Leg['type'], warehouse_id: string, delta: number, extra: Partial<Leg> = {}): Leg {
+  return { id: newId(), type, warehouse_id, delta, counter_warehouse_id: null, transfer_id: null, reverses_movement_id: null, ...extra };
+}
+
+/** What an IN / OUT / TRANSFER will write, before anything is read: its legs, the movement types a replay must match, its warehouses. */
+export interface MovePlan { item_id: string; legs: Leg[]; types: MovementRow['type'][]; warehouse_ids: string[] }
+
+export function planMove(input: MovementCreate): MovePlan {
+  if (input.type === 'transfer') {
+    if (input.from_warehouse_id === input.to_warehouse_id) throw new AppError('inventory.transfer_same_warehouse');
+    const out = leg('transfer_out', input.from_warehouse_id, -input.quantity, { counter_warehouse_id: input.to_warehouse_id });
+    out.transfer_id = out.id;
+    const inLeg = leg('transfer_in', input.to_warehouse_id, input.quantity, { counter_warehouse_id: input.from_warehouse_id, transfer_id: out.id });
+    return { item_id: input.item_id, legs: [out, inLeg], types: ['transfer_out', 'transfer_in'], warehouse_ids: [input.from_warehouse_id, input.to_warehouse_id] };
+  }
+  const single = leg(input.type, input.warehouse_id, input.type === 'in' ? input.quantity : -input.quantity);
+  return { item_id: input.item_id, legs: [single], types: [input.type], warehouse_ids: [input.warehouse_id] };
+}
+
+/** The answer to a request whose idempotency key was used before: what the first one wrote, or a refusal when it was another request. */
+export function replayOf(rows: MovementRow[], expect: { item_id?: string; types: MovementRow['type'][] }): MoveResult {
+  if (rows.some((r) => !expect.types.includes(r.type) || (expect.item_id && r.item_id !== expect.item_id))) throw new AppError('inventory.idempotency_key_reused');
+  return { movements: rows.map((r) => toMovementDto(r)), replayed: true };
+}
+
+/** A refused leg as the caller's error: why, with the balance available when the stock is short. */
+export function refusalOf(applied: { outcome: string; code: string | null; available: string | null }, item_id: string, leg: Pick<Leg, 'warehouse_id' | 'delta'>): AppError {
+  if (applied.outcome === 'item_not_found') return new AppError('inventory.item_not_found');
+  if (applied.outcome === 'item_needs_variant') return new AppError('inventory.item_needs_variant');
+  return new AppError('inventory.insufficient_stock', { item_id, code: applied.code ?? '', warehouse_id: leg.warehouse_id, available: Number(applied.available ?? 0), requested: -leg.delta });
+}
+
 export function createInventoryService(deps: InventoryDeps) {
   const { audit, catalog, notify, warehouses, recipients } = deps;
 
@@ -95,9 +131,7 @@ export function createInventoryService(deps: InventoryDeps) {
   async function replay(ctx: Ctx, key: string | undefined, expect: { item_id?: string; types: MovementRow['type'][] }): Promise<MoveResult | null> {
     if (!key) return null;
     const rows = await movements.claimIdempotencyKey(ctx.db, orgOf(ctx), key);
-    if (rows.length === 0) return null;
-    if (rows.some((r) => !expect.types.includes(r.type) || (expect.item_id && r.item_id !== expect.item_id))) throw new AppError('inventory.idempotency_key_reused');
-    return { movements: rows.map((r) => toMovementDto(r)), replayed: true };
+    return rows.length === 0 ? null : replayOf(rows, expect);
   }
 
   /** Tells the people responsible once when a balance falls below its minimum (again after it recovered). */
@@ -144,11 +178,7 @@ export function createInventoryService(deps: InventoryDeps) {
         idempotency_key: leg === legs[0] ? note.idempotency_key ?? null : null,
       };
       const applied = await applyLeg(ctx, row, leg.delta > 0 || options.allow_negative === true);
-      if (applied.outcome === 'item_not_found') throw new AppError('inventory.item_not_found');
-      if (applied.outcome === 'item_needs_variant') throw new AppError('inventory.item_needs_variant');
-      if (applied.outcome === 'insufficient_stock') {
-        throw new AppError('inventory.insufficient_stock', { item_id, code: applied.code ?? '', warehouse_id: leg.warehouse_id, available: Number(applied.available ?? 0), requested: -leg.delta });
-      }
+      if (applied.outcome !== 'applied') throw refusalOf(applied, item_id, leg);
       const { product_id, created_at, quantity_after } = applied;
       assert(product_id !== null && created_at !== null && quantity_after !== null, 'an applied leg has its item and ledger row');
       item ??= {
@@ -173,33 +203,21 @@ export function createInventoryService(deps: InventoryDeps) {
     }
   }
 
-  function leg(type: Leg['type'], warehouse_id: string, delta: number, extra: Partial<Leg> = {}): Leg {
-    return { id: newId(), type, warehouse_id, delta, counter_warehouse_id: null, transfer_id: null, reverses_movement_id: null, ...extra };
-  }
-
   async function levelsPage(ctx: Ctx, rows: StockLevelRow[], total: number): Promise<StockPage> {
     const items = await catalog.getItems(ctx, rows.map((r) => r.item_id));
     return { items: rows.map((r) => toStockDto(r, items.get(r.item_id))), total };
   }
 
   return {
+    tellLow,
     /** IN, OUT or TRANSFER (two legs, one transaction). OUT and the transfer's out leg refuse to go below zero. */
     async move(ctx: Ctx, input: MovementCreate, options: MoveOptions = {}): Promise<MoveResult> {
-      const types: MovementRow['type'][] = input.type === 'transfer' ? ['transfer_out', 'transfer_in'] : [input.type];
-      const replayed = await replay(ctx, input.idempotency_key, { item_id: input.item_id, types });
+      const plan = planMove(input);
+      const replayed = await replay(ctx, input.idempotency_key, { item_id: input.item_id, types: plan.types });
       if (replayed) return replayed;
       // The item is looked up by the first leg (inventory.apply_item_leg), in the same round trip.
-      if (input.type === 'transfer') {
-        if (input.from_warehouse_id === input.to_warehouse_id) throw new AppError('inventory.transfer_same_warehouse');
-        await requireWarehouse(ctx, input.from_warehouse_id);
-        await requireWarehouse(ctx, input.to_warehouse_id);
-        const out = leg('transfer_out', input.from_warehouse_id, -input.quantity, { counter_warehouse_id: input.to_warehouse_id });
-        out.transfer_id = out.id;
-        const inLeg = leg('transfer_in', input.to_warehouse_id, input.quantity, { counter_warehouse_id: input.from_warehouse_id, transfer_id: out.id });
-        return write(ctx, input.item_id, [out, inLeg], input, options);
-      }
-      await requireWarehouse(ctx, input.warehouse_id);
-      return write(ctx, input.item_id, [leg(input.type, input.warehouse_id, input.type === 'in' ? input.quantity : -input.quantity)], input, options);
+      for (const warehouse_id of plan.warehouse_ids) await requireWarehouse(ctx, warehouse_id);
+      return write(ctx, input.item_id, plan.legs, input, options);
     },
 
     /** ADJUST: a counted quantity (the difference is recorded) or a signed correction. */

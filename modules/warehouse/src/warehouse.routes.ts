@@ -73,7 +73,7 @@ export function warehouseRoutes(service: WarehouseService, audit: AuditApi, back
 
     app.post('/api/warehouse/movements', {
       schema: { tags, body: StationMovementCreate, response: { 201: MoveResult } }, config: { access: { auth: 'org', permission: P.move } },
-    }, async (req, reply) => reply.status(201).send(await req.tx((ctx) => service.movements.record(ctx, req.body))));
+    }, async (req, reply) => reply.status(201).send(await service.movements.submit(req, req.body)));
     app.get('/api/warehouse/movements', {
       schema: { tags, querystring: HistoryQuery, response: { 200: HistoryPage } }, config: { access: { auth: 'org', permission: P.read } },
     }, (req) => req.tx((ctx) => service.movements.history(ctx, req.query)));

@@ -4,11 +4,11 @@
  * Every method is (ctx, input) → DTO and runs in the caller's transaction.
  */
 import { createHmac, randomInt } from 'node:crypto';
-import { AppError, assert, decryptSecret, encryptSecret, newId } from '@chaharsu/kit';
+import { AppError, assert, decryptSecret, encryptSecret, newId, type RequestContext } from '@chaharsu/kit';
 import { pgConstraint, pgErrorCode } from '@chaharsu/db';
 import type { Ctx } from '@chaharsu/http';
 import type { AuditApi } from '@chaharsu/audit';
-import type { InventoryApi, MovementDto, MovementPage } from '@chaharsu/inventory';
+import type { InventoryApi, MovementCreate, MovementDto, MovementPage, MoveResult } from '@chaharsu/inventory';
 import type { CatalogApi } from '@chaharsu/catalog';
 import './warehouse.errors.js';
 import { checkEnrolment, descriptorProblem, FACE_MATCH_THRESHOLD, matchTemplate, type FaceTemplate } from './face-match.js';
@@ -21,7 +21,7 @@ import type {
 
 export interface WarehouseDeps {
   audit: AuditApi;
-  inventory: Pick<InventoryApi, 'move' | 'reverse' | 'listMovements' | 'getMovement'>;
+  inventory: Pick<InventoryApi, 'move' | 'submitMove' | 'reverse' | 'listMovements' | 'getMovement'>;
   catalog: Pick<CatalogApi, 'lookup'>;
   /** The server secret (32 bytes); keys for templates and tokens are derived from it per purpose. */
   secret_key: Buffer;
@@ -215,26 +215,53 @@ export function createWarehouseService(deps: WarehouseDeps) {
     throw new AppError('warehouse.product_required');
   }
 
+  /**
+   * What the station's movement needs before it may move stock: a valid face confirmation (< 5 min) of this
+   * employee for this user and session, the employee still active, the item (by id or barcode).
+   */
+  async function stationMove(ctx: Ctx, input: StationMovementCreate): Promise<{ move: MovementCreate; confirmation_id: string }> {
+    const person = personOf(ctx);
+    const claims = verifyConfirmation(tokenKey, input.face_confirmation_token, {
+      org_id: orgOf(ctx), employee_id: input.employee_id, user_id: person.user_id, session_id: person.session_id, now_ms: now().getTime(),
+    });
+    await usableEmployee(ctx, input.employee_id);
+    const item_id = await itemIdOf(ctx, input);
+    const move: MovementCreate = {
+      type: input.type, warehouse_id: input.warehouse_id, item_id, quantity: input.quantity,
+      ...(input.note ? { reason: input.note } : {}),
+      reference_type: 'face_confirmation', reference_id: claims.confirmation_id,
+      ...(input.idempotency_key ? { idempotency_key: input.idempotency_key } : {}),
+    };
+    return { move, confirmation_id: claims.confirmation_id };
+  }
+
+  /** Ties each movement to the face confirmation that allowed it (in the movement's transaction). */
+  async function linkConfirmation(ctx: Ctx, result: MoveResult, confirmation_id: string, employee_id: string): Promise<void> {
+    for (const movement of result.movements) {
+      await confirmations.linkMovement(ctx.db, { org_id: orgOf(ctx), movement_id: movement.id, confirmation_id, employee_id });
+    }
+  }
+
   const movements = {
-    /** IN / OUT at the station: refused without a valid face confirmation (< 5 min) of this employee for this user. */
-    async record(ctx: Ctx, input: StationMovementCreate) {
-      const person = personOf(ctx);
-      const org_id = orgOf(ctx);
-      const claims = verifyConfirmation(tokenKey, input.face_confirmation_token, {
-        org_id, employee_id: input.employee_id, user_id: person.user_id, session_id: person.session_id, now_ms: now().getTime(),
-      });
-      await usableEmployee(ctx, input.employee_id);
-      const item_id = await itemIdOf(ctx, input);
-      const result = await deps.inventory.move(ctx, {
-        type: input.type, warehouse_id: input.warehouse_id, item_id, quantity: input.quantity,
-        ...(input.note ? { reason: input.note } : {}),
-        reference_type: 'face_confirmation', reference_id: claims.confirmation_id,
-        ...(input.idempotency_key ? { idempotency_key: input.idempotency_key } : {}),
-      }, { employee_id: input.employee_id });
-      for (const movement of result.movements) {
-        await confirmations.linkMovement(ctx.db, { org_id, movement_id: movement.id, confirmation_id: claims.confirmation_id, employee_id: input.employee_id });
-      }
+    /** IN / OUT at the station, in the caller's transaction: refused without a valid face confirmation (stationMove). */
+    async record(ctx: Ctx, input: StationMovementCreate): Promise<MoveResult> {
+      const { move, confirmation_id } = await stationMove(ctx, input);
+      const result = await deps.inventory.move(ctx, move, { employee_id: input.employee_id });
+      await linkConfirmation(ctx, result, confirmation_id, input.employee_id);
       return result;
+    },
+
+    /**
+     * The same for a request (the station's route): the checks in a short transaction of the request, then the
+     * movement and its confirmation link grouped with other operators' movements into one transaction
+     * (inventory's movement lane); answered after that commit.
+     */
+    async submit(request: { ctx: RequestContext; tx<T>(fn: (ctx: Ctx) => Promise<T>): Promise<T> }, input: StationMovementCreate): Promise<MoveResult> {
+      const { move, confirmation_id } = await request.tx((ctx) => stationMove(ctx, input));
+      return deps.inventory.submitMove(request.ctx, move, {
+        employee_id: input.employee_id,
+        after: (ctx, result) => linkConfirmation(ctx, result, confirmation_id, input.employee_id),
+      });
     },
 
     async history(ctx: Ctx, query: HistoryQuery): Promise<{ items: HistoryItem[]; total: number }> {

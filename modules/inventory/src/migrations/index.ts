@@ -328,4 +328,73 @@ grant execute on function inventory.apply_item_leg(uuid, uuid, text, uuid, uuid,
 `,
     down: 'drop function inventory.apply_item_leg(uuid, uuid, text, uuid, uuid, numeric, boolean, uuid, uuid, uuid, uuid, uuid, text, text, text, text, text, text);',
   },
+  {
+    // Several operators' movements in one transaction and one call (decision 0012): the movement lane
+    // (movement-lane.ts) hands a batch of units, each one request's legs in order, and gets one row per leg
+    // back. First every stock row the batch touches is locked in one order (warehouse, item), so two batches
+    // in flight — in this process or another — wait for each other instead of deadlocking. Then, unit by unit
+    // in arrival order: the idempotency key (inventory.movements_by_key: the advisory lock, and the rows of an
+    // earlier unit or request with that key → 'replayed', the unit moves nothing), then its legs through
+    // inventory.apply_item_leg, unchanged. A refusal (unknown item, a product with variants, short stock)
+    // refuses that unit alone: the caller puts a unit's refusable leg first, so a refused unit has written
+    // nothing, and its neighbours go on. A refusal after a leg of the same unit was applied cannot be undone
+    // here and fails the whole call; the lane then runs every unit of the batch on its own.
+    name: '20261122T1000_inventory_apply_units',
+    up: `
+create function inventory.apply_units(p_org_id uuid, p_legs jsonb)
+  returns table (unit int, leg_id uuid, outcome text, product_id uuid, variant_id uuid, code text, name text, unit_name text,
+    is_active boolean, created_at timestamptz, quantity_after numeric, min_quantity numeric, low_alert boolean, available numeric,
+    stored jsonb)
+  language plpgsql volatile security invoker set search_path = pg_catalog, pg_temp as $$
+#variable_conflict use_column
+declare
+  v_leg record;
+  v_res record;
+  v_unit int := -1;
+  v_skip boolean := false;
+  v_applied int := 0;
+begin
+  perform 1 from inventory.stock_level s
+    join (select distinct k.warehouse_id, k.item_id from jsonb_to_recordset(p_legs) as k(warehouse_id uuid, item_id uuid)) k
+      on s.org_id = p_org_id and s.warehouse_id = k.warehouse_id and s.item_id = k.item_id
+    order by s.warehouse_id, s.item_id
+    for update of s;
+  for v_leg in
+    select * from jsonb_to_recordset(p_legs) as l(n int, u int, id uuid, type text, warehouse_id uuid, item_id uuid, delta numeric,
+      allow_negative boolean, counter_warehouse_id uuid, transfer_id uuid, reverses_movement_id uuid, user_id uuid, employee_id uuid,
+      actor_kind text, actor_id text, reason text, reference_type text, reference_id text, idempotency_key text)
+    order by l.n
+  loop
+    if v_leg.u <> v_unit then
+      v_unit := v_leg.u;
+      v_skip := false;
+      v_applied := 0;
+      if v_leg.idempotency_key is not null then
+        return query select v_leg.u, m.id, 'replayed'::text, null::uuid, null::uuid, null::text, null::text, null::text, null::boolean,
+          null::timestamptz, null::numeric, null::numeric, null::boolean, null::numeric, to_jsonb(m)
+          from inventory.movements_by_key(p_org_id, v_leg.idempotency_key) as m;
+        v_skip := found;
+      end if;
+    end if;
+    continue when v_skip;
+    select * into v_res from inventory.apply_item_leg(p_org_id, v_leg.id, v_leg.type, v_leg.warehouse_id, v_leg.item_id, v_leg.delta,
+      v_leg.allow_negative, v_leg.counter_warehouse_id, v_leg.transfer_id, v_leg.reverses_movement_id, v_leg.user_id, v_leg.employee_id,
+      v_leg.actor_kind, v_leg.actor_id, v_leg.reason, v_leg.reference_type, v_leg.reference_id, v_leg.idempotency_key);
+    if v_res.outcome = 'applied' then
+      v_applied := v_applied + 1;
+    else
+      if v_applied > 0 then
+        raise exception 'inventory.apply_units: unit % refused (%) after % of its legs were applied', v_leg.u, v_res.outcome, v_applied;
+      end if;
+      v_skip := true;
+    end if;
+    return query select v_leg.u, v_leg.id, v_res.outcome, v_res.product_id, v_res.variant_id, v_res.code, v_res.name, v_res.unit,
+      v_res.is_active, v_res.created_at, v_res.quantity_after, v_res.min_quantity, v_res.low_alert, v_res.available, null::jsonb;
+  end loop;
+end $$;
+revoke all on function inventory.apply_units(uuid, jsonb) from public;
+grant execute on function inventory.apply_units(uuid, jsonb) to ${APP_ROLE};
+`,
+    down: 'drop function inventory.apply_units(uuid, jsonb);',
+  },
 ];

@@ -4,7 +4,7 @@
  */
 import pino from 'pino';
 import { inTransaction, type Db } from '@chaharsu/db';
-import { newId, type Actor } from '@chaharsu/kit';
+import { newId, type Actor, type RequestContext } from '@chaharsu/kit';
 import type { Ctx } from '@chaharsu/http';
 import { createAuditApi } from '@chaharsu/audit';
 import { createCatalogModule, type CatalogApi } from '@chaharsu/catalog';
@@ -42,20 +42,24 @@ export interface StockModules {
   modules: ReturnType<typeof createCatalogModule | typeof createInventoryModule>[];
 }
 
-export function createStockModules(orgs: FakeOrgs = createFakeOrgs()): StockModules {
+/** `db`: the pool the movement lane opens its transactions on (needed for `inventory.submitMove`). */
+export function createStockModules(orgs: FakeOrgs = createFakeOrgs(), options: { db?: Db } = {}): StockModules {
   const audit = createAuditApi();
   const notify = createNotifyApi();
   const catalog = createCatalogModule({ audit });
-  const inventory = createInventoryModule({ audit, catalog: catalog.api, notify, warehouses: orgs, recipients: orgs });
+  const inventory = createInventoryModule({ ...(options.db ? { db: options.db } : {}), audit, catalog: catalog.api, notify, warehouses: orgs, recipients: orgs });
   return { catalog: catalog.api, inventory: inventory.api, notify, orgs, modules: [catalog, inventory] };
 }
 
 const logger = pino({ level: 'silent' });
 
+/** A request's context (no transaction) of `user_id` (a person) in `org_id`. */
+export function userContext(org_id: string | null, user_id: string): RequestContext {
+  const actor: Actor = { kind: 'user', user_id, session_id: null, is_platform_admin: false, is_support_partner: false };
+  return { request_id: `test:${newId()}`, actor, org_id, branch_id: null, permissions: new Set(['*']), ip: '127.0.0.1', user_agent: 'test', locale: 'fa', logger };
+}
+
 /** Runs `fn` in one transaction as `user_id` (a person) in `org_id`, like a request would. */
 export function asUser<T>(db: Db, org_id: string | null, user_id: string, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
-  const actor: Actor = { kind: 'user', user_id, session_id: null, is_platform_admin: false, is_support_partner: false };
-  return inTransaction(db, { org_id, user_id }, (tx) => fn({
-    request_id: `test:${newId()}`, actor, org_id, branch_id: null, permissions: new Set(['*']), ip: '127.0.0.1', user_agent: 'test', locale: 'fa', logger, db: tx,
-  }));
+  return inTransaction(db, { org_id, user_id }, (tx) => fn({ ...userContext(org_id, user_id), db: tx }));
 }

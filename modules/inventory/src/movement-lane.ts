@@ -1,0 +1,276 @@
+/**
+ * Group commit for stock movements (decision 0012). Operators' IN / OUT / TRANSFER requests are queued per
+ * organisation; while the lane's transactions are in flight new ones wait, and the next transaction takes
+ * all of them (up to MAX_BATCH). A batch is one transaction of three round trips: begin + scope + the
+ * warehouses it names; inventory.apply_units (every stock row locked in one order, then unit by unit: the
+ * idempotency key, the item, the guarded balance and the ledger row); the audit records and the callers' own
+ * rows (the station's face-confirmation link) with the commit. Each request is answered only after that
+ * commit, so an answered movement is durable.
+ *
+ * A unit is refused on its own (unknown warehouse or item, a product with variants, short stock, a key used
+ * by another request): it writes nothing and its neighbours commit. When the batch fails before its commit
+ * (an unexpected error, a deadlock with a writer outside the lane), every unit runs again on its own, in its
+ * own transaction, on the unbatched path (InventoryService.move), so one bad unit cannot fail the others;
+ * when the commit itself fails, whether it happened is unknown, so every unit fails and its client retries
+ * with its idempotency key, as after a lost connection.
+ *
+ * Correctness never depends on the batching: the row locks and the guarded balance update keep several
+ * processes right; the batching only makes many operators cost one transaction per batch instead of one per
+ * movement (the warehouse benchmark's stock-out: docs/benchmarks.md).
+ */
+import type { Logger } from 'pino';
+import { inTransaction, pgErrorCode, type Db } from '@chaharsu/db';
+import { AppError, assert, type RequestContext } from '@chaharsu/kit';
+import { rlsScopeOf, type Ctx } from '@chaharsu/http';
+import type { AuditApi } from '@chaharsu/audit';
+import type { CatalogItem } from '@chaharsu/catalog';
+import { stockRepository as stock, type AppliedUnitLeg, type UnitLeg } from './inventory.repository.js';
+import type { MovementRow } from './inventory.tables.js';
+import type { MovementCreate, MoveResult } from './inventory.contracts.js';
+import type { WarehouseDirectory } from './inventory.ports.js';
+import {
+  actorIds, planMove, qty, refusalOf, replayOf, toMovementDto, type InventoryService, type MoveOptions, type MovePlan,
+} from './inventory.service.js';
+
+export const MAX_BATCH = 64;
+export const MAX_QUEUED_PER_LANE = 5_000;
+/**
+ * Two batches per lane may be in flight, but the second starts only once the first has applied its legs: while
+ * one commits (its audit records, the callers' rows, the WAL flush), the next applies its own. Starting the
+ * second at once instead took whatever had queued — mostly a single movement — and left everyone else waiting
+ * for both (warehouse benchmark: 1,216 of 1,556 batches held one movement, 1,237 movements/s).
+ */
+export const IN_FLIGHT_PER_LANE = 2;
+
+export interface SubmitOptions extends MoveOptions {
+  /**
+   * Runs in the movement's transaction (the batch's, or its own on the fallback) right after its rows are
+   * written, and not on a replay: the caller's rows that must commit with the movement.
+   */
+  after?: (ctx: Ctx, result: MoveResult) => Promise<void>;
+}
+
+interface Unit { ctx: RequestContext; input: MovementCreate; options: SubmitOptions; plan: MovePlan }
+interface Waiting { unit: Unit; resolve: (r: MoveResult) => void; reject: (e: unknown) => void }
+/** `applying`: batches not yet past their inventory.apply_units call (the part that takes the database's time). */
+interface Lane { org_id: string; queue: Waiting[]; in_flight: number; applying: number; scheduled: boolean }
+type Decision = { ok: MoveResult } | { error: unknown };
+
+export interface MovementLaneDeps {
+  db: Db;
+  audit: AuditApi;
+  warehouses: WarehouseDirectory;
+  service: InventoryService;
+  logger?: Logger;
+}
+
+/** A stored movement as inventory.apply_units returns it for a replay (to_jsonb of the row). */
+function storedRow(json: Record<string, unknown>): MovementRow {
+  const text = (v: unknown): string => (typeof v === 'number' ? qty(v) : String(v));
+  return {
+    ...(json as unknown as MovementRow),
+    created_at: new Date(String(json.created_at)),
+    quantity_delta: text(json.quantity_delta),
+    quantity_after: text(json.quantity_after),
+  };
+}
+
+export function createMovementLane(deps: MovementLaneDeps) {
+  const lanes = new Map<string, Lane>();
+
+  /** The legs of one unit in the order inventory.apply_units tries them: a leg that may be refused first, so a refused unit wrote nothing. */
+  function legsOf(unit: Unit, u: number, first_n: number): UnitLeg[] {
+    const who = actorIds(unit.ctx.actor);
+    const allow = (delta: number) => delta > 0 || unit.options.allow_negative === true;
+    const ordered = [...unit.plan.legs].sort((a, b) => Number(allow(a.delta)) - Number(allow(b.delta)) || a.warehouse_id.localeCompare(b.warehouse_id));
+    const input = unit.input;
+    return ordered.map((leg, i) => ({
+      n: first_n + i, u, id: leg.id, type: leg.type, warehouse_id: leg.warehouse_id, item_id: unit.plan.item_id, delta: qty(leg.delta),
+      allow_negative: allow(leg.delta), counter_warehouse_id: leg.counter_warehouse_id, transfer_id: leg.transfer_id,
+      reverses_movement_id: leg.reverses_movement_id, user_id: who.user_id, employee_id: unit.options.employee_id ?? null,
+      actor_kind: unit.ctx.actor.kind, actor_id: who.actor_id, reason: input.reason ?? null, reference_type: input.reference_type ?? null,
+      reference_id: input.reference_id ?? null, idempotency_key: i === 0 ? input.idempotency_key ?? null : null,
+    }));
+  }
+
+  /** One unit's answer from its rows of inventory.apply_units; the movements it wrote, for the low-stock notices. */
+  function decide(unit: Unit, rows: AppliedUnitLeg[], legs: UnitLeg[]): { result: MoveResult; crossed: Array<{ row: AppliedUnitLeg; leg: UnitLeg }> } {
+    const [first] = rows;
+    assert(first, 'every unit sent gets at least one row');
+    if (first.outcome === 'replayed') {
+      return { result: replayOf(rows.map((r) => storedRow(r.stored ?? {})), { item_id: unit.plan.item_id, types: unit.plan.types }), crossed: [] };
+    }
+    const refused = rows.find((r) => r.outcome !== 'applied');
+    if (refused) {
+      const leg = unit.plan.legs.find((l) => l.id === refused.leg_id);
+      assert(leg, 'a refused row names one of the unit\'s legs');
+      throw refusalOf(refused, unit.plan.item_id, leg);
+    }
+    const written = new Map<string, MovementRow>();
+    const crossed: Array<{ row: AppliedUnitLeg; leg: UnitLeg }> = [];
+    for (const row of rows) {
+      const leg = legs.find((l) => l.id === row.leg_id);
+      assert(leg && row.product_id !== null && row.created_at !== null && row.quantity_after !== null, 'an applied leg has its item and ledger row');
+      written.set(leg.id, {
+        org_id: unit.ctx.org_id ?? '', id: leg.id, created_at: row.created_at, type: leg.type, warehouse_id: leg.warehouse_id, item_id: leg.item_id,
+        product_id: row.product_id, variant_id: row.variant_id, quantity_delta: leg.delta, quantity_after: row.quantity_after,
+        counter_warehouse_id: leg.counter_warehouse_id, transfer_id: leg.transfer_id, reverses_movement_id: leg.reverses_movement_id,
+        user_id: leg.user_id, employee_id: leg.employee_id, actor_kind: leg.actor_kind, actor_id: leg.actor_id, reason: leg.reason,
+        reference_type: leg.reference_type, reference_id: leg.reference_id, idempotency_key: leg.idempotency_key,
+      });
+      if (row.low_alert && row.min_quantity !== null) crossed.push({ row, leg });
+    }
+    // The answer lists the legs in the request's order (a transfer: out, then in), as the unbatched path does.
+    const movements = unit.plan.legs.map((l) => written.get(l.id)).filter((r): r is MovementRow => !!r).map((r) => toMovementDto(r));
+    return { result: { movements, replayed: false }, crossed };
+  }
+
+  /** Decides and records one batch in one transaction; one decision per unit, in order. */
+  async function runBatch(org_id: string, units: Unit[], state: { committing: boolean; applied: () => void }): Promise<Decision[]> {
+    return inTransaction(deps.db, { org_id, user_id: null }, async (tx) => {
+      const decisions: Decision[] = new Array(units.length);
+      const first = units[0];
+      assert(first, 'a batch has units');
+      // Warehouses are the orgs module's: each one the batch names is asked once.
+      const known = new Map<string, boolean>();
+      for (const warehouse_id of new Set(units.flatMap((u) => u.plan.warehouse_ids))) {
+        known.set(warehouse_id, await deps.warehouses.exists({ ...first.ctx, db: tx }, warehouse_id));
+      }
+      const legs: UnitLeg[] = [];
+      const legsOfUnit = new Map<number, UnitLeg[]>();
+      units.forEach((unit, u) => {
+        if (unit.plan.warehouse_ids.some((w) => !known.get(w))) {
+          decisions[u] = { error: new AppError('inventory.warehouse_not_found') };
+          return;
+        }
+        const unitLegs = legsOf(unit, u, legs.length);
+        legsOfUnit.set(u, unitLegs);
+        legs.push(...unitLegs);
+      });
+      const rowsOfUnit = new Map<number, AppliedUnitLeg[]>();
+      const applied = legs.length > 0 ? await stock.applyUnits(tx, org_id, legs) : [];
+      state.applied();
+      for (const row of applied) rowsOfUnit.set(row.unit, [...(rowsOfUnit.get(row.unit) ?? []), row]);
+      const told = new Set<string>();
+      for (const [u, unitLegs] of legsOfUnit) {
+        const unit = units[u];
+        assert(unit, 'a unit index names a unit');
+        let decided: ReturnType<typeof decide>;
+        try {
+          decided = decide(unit, rowsOfUnit.get(u) ?? [], unitLegs);
+        } catch (error) {
+          decisions[u] = { error };
+          continue;
+        }
+        decisions[u] = { ok: decided.result };
+        if (decided.result.replayed) continue;
+        const ctx: Ctx = { ...unit.ctx, db: tx };
+        // Two units of a batch may take the same balance below its minimum: the people responsible are told once.
+        for (const { row, leg } of decided.crossed) {
+          const key = `${leg.warehouse_id}:${leg.item_id}`;
+          if (told.has(key)) continue;
+          told.add(key);
+          const item: CatalogItem = {
+            item_id: leg.item_id, product_id: row.product_id ?? '', variant_id: row.variant_id, code: row.code ?? '', name: row.name ?? '',
+            unit: row.unit_name ?? '', is_active: row.is_active === true, has_variants: false,
+          };
+          await deps.service.tellLow(ctx, { warehouse_id: leg.warehouse_id, quantity: row.quantity_after ?? '0', min_quantity: row.min_quantity ?? '0' }, item);
+        }
+        const movements = decided.result.movements;
+        await deps.audit.record(ctx, { action: `inventory.movement.${unit.plan.legs[0]?.type ?? 'unknown'}`, entity_type: 'inventory.movement', entity_id: movements[0]?.id ?? null, after: movements });
+        await unit.options.after?.(ctx, decided.result);
+      }
+      state.committing = true;
+      return decisions;
+    });
+  }
+
+  /** The unbatched path for one unit, in its own transaction (after a batch failed before its commit). */
+  async function runAlone(unit: Unit): Promise<MoveResult> {
+    return inTransaction(deps.db, rlsScopeOf(unit.ctx), async (tx) => {
+      const ctx: Ctx = { ...unit.ctx, db: tx };
+      const result = await deps.service.move(ctx, unit.input, unit.options);
+      if (!result.replayed) await unit.options.after?.(ctx, result);
+      return result;
+    });
+  }
+
+  async function settle(lane: Lane, waiting: Waiting[]): Promise<void> {
+    let applying = true;
+    const applied = (): void => {
+      if (!applying) return;
+      applying = false;
+      lane.applying -= 1;
+      pump(lane);
+    };
+    const state = { committing: false, applied };
+    try {
+      const decisions = await runBatch(lane.org_id, waiting.map((w) => w.unit), state);
+      waiting.forEach((w, i) => {
+        const d = decisions[i];
+        assert(d, 'a decision for every unit');
+        if ('ok' in d) w.resolve(d.ok);
+        else w.reject(d.error);
+      });
+    } catch (error) {
+      if (state.committing && pgErrorCode(error) === undefined) {
+        // The commit was sent and no answer came (e.g. the connection was lost): whether it happened is unknown.
+        // (An error the server answered — a deferred insert's constraint, say — means nothing was committed.)
+        deps.logger?.error({ err: error, batch_size: waiting.length }, 'movement batch failed at its commit');
+        for (const w of waiting) w.reject(error);
+        return;
+      }
+      deps.logger?.warn({ err: error, batch_size: waiting.length }, 'movement batch failed before its commit; running its units one by one');
+      await Promise.all(waiting.map((w) => runAlone(w.unit).then(w.resolve, w.reject)));
+    } finally {
+      applied();
+    }
+  }
+
+  /**
+   * Pumps the lane after one turn of the event loop: requests that arrive together (and callers that move again
+   * the moment their answer comes) join one batch instead of the first of them starting a batch of its own.
+   */
+  function schedule(lane: Lane): void {
+    if (lane.scheduled) return;
+    lane.scheduled = true;
+    setImmediate(() => {
+      lane.scheduled = false;
+      if (lane.queue.length > 0) pump(lane);
+      else if (lane.in_flight === 0) lanes.delete(lane.org_id);
+    });
+  }
+
+  function pump(lane: Lane): void {
+    while (lane.in_flight < IN_FLIGHT_PER_LANE && lane.applying === 0 && lane.queue.length > 0) {
+      const waiting = lane.queue.splice(0, MAX_BATCH);
+      lane.in_flight += 1;
+      lane.applying += 1;
+      void settle(lane, waiting).finally(() => {
+        lane.in_flight -= 1;
+        schedule(lane);
+      });
+    }
+  }
+
+  return {
+    /**
+     * An IN / OUT / TRANSFER, written with other requests' movements in one transaction; resolves after that
+     * commit. Runs outside any transaction of the caller (`ctx` has no `db`): what must commit with the
+     * movement goes in `options.after`.
+     */
+    async submit(ctx: RequestContext, input: MovementCreate, options: SubmitOptions = {}): Promise<MoveResult> {
+      const org_id = ctx.org_id;
+      assert(org_id, 'inventory needs an organisation in the context');
+      const plan = planMove(input);
+      const lane = lanes.get(org_id) ?? { org_id, queue: [], in_flight: 0, applying: 0, scheduled: false };
+      lanes.set(org_id, lane);
+      if (lane.queue.length >= MAX_QUEUED_PER_LANE) throw new AppError('inventory.busy');
+      const done = new Promise<MoveResult>((resolve, reject) => lane.queue.push({ unit: { ctx, input, options, plan }, resolve, reject }));
+      schedule(lane);
+      return done;
+    },
+  };
+}
+
+export type MovementLane = ReturnType<typeof createMovementLane>;
