@@ -151,8 +151,11 @@ export const variantRepository = {
 };
 
 export const barcodeRepository = {
+  /** Every scan starts here: prepared, so it is planned once per connection (it was ~0.1 ms of planning per scan). */
   async get(db: Tx, org_id: string, code_normalised: string): Promise<BarcodeRow | undefined> {
-    return db.selectFrom('catalog.barcode').selectAll().where('org_id', '=', org_id).where('code_normalised', '=', code_normalised).executeTakeFirst() as Promise<BarcodeRow | undefined>;
+    const result = await sql<BarcodeRow>`${prepared('catalog_barcode_get')} select org_id, code_normalised, code, product_id, variant_id
+      from catalog.barcode where org_id = ${org_id}::uuid and code_normalised = ${code_normalised}::text`.execute(db);
+    return result.rows[0];
   },
   async getMany(db: Tx, org_id: string, codes: string[]): Promise<BarcodeRow[]> {
     const out: BarcodeRow[] = [];

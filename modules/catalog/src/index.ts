@@ -40,6 +40,8 @@ export interface CatalogApi {
   deleteVariant(ctx: Ctx, product_id: string, variant_id: string): Promise<void>;
   /** Exact lookup of a scanned/typed code (barcode/QR, product code, variant SKU); `catalog.code_not_found` 404 otherwise. */
   lookup(ctx: Ctx, code: string): Promise<LookupResult>;
+  /** The same tiers, answering only which item the code names (what a movement needs; no product details read). */
+  resolveCode(ctx: Ctx, code: string): Promise<{ matched_by: LookupResult['matched_by']; item_id: string; product_id: string; variant_id: string | null }>;
   search(ctx: Ctx, query: ProductListQuery): Promise<ProductSearchPage>;
   /** Stock-keeping items by id (product id for products without variants, variant id otherwise). */
   getItems(ctx: Ctx, item_ids: string[]): Promise<Map<string, CatalogItem>>;
@@ -71,6 +73,7 @@ export function createCatalogModule(deps: { audit: AuditApi }): ModuleDefinition
     updateVariant: products.updateVariant,
     deleteVariant: products.removeVariant,
     lookup: products.lookup,
+    resolveCode: products.resolveCode,
     search: products.search,
     getItems: products.getItems,
     importProducts: imports.importProducts,

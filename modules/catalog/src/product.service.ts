@@ -293,6 +293,20 @@ export function createProductService(audit: AuditApi, categoryService: CategoryS
     },
 
     /** Exact lookup of a scanned or typed code: barcode/QR value first, then product code, then variant SKU. */
+    /** The item a scanned/typed code names (the lookup's tiers), without loading the product's details. */
+    async resolveCode(ctx: Ctx, code: string): Promise<{ matched_by: LookupResult['matched_by']; item_id: string; product_id: string; variant_id: string | null }> {
+      const org_id = orgOf(ctx);
+      const key = normaliseCode(code);
+      if (!key) throw new AppError('catalog.code_not_found');
+      const barcode = await barcodes.get(ctx.db, org_id, key);
+      if (barcode) return { matched_by: 'barcode', item_id: barcode.variant_id ?? barcode.product_id, product_id: barcode.product_id, variant_id: barcode.variant_id };
+      const product = await products.byCode(ctx.db, org_id, key);
+      if (product) return { matched_by: 'product_code', item_id: product.id, product_id: product.id, variant_id: null };
+      const variant = await variants.bySku(ctx.db, org_id, key);
+      if (variant) return { matched_by: 'variant_sku', item_id: variant.id, product_id: variant.product_id, variant_id: variant.id };
+      throw new AppError('catalog.code_not_found');
+    },
+
     async lookup(ctx: Ctx, code: string): Promise<LookupResult> {
       const org_id = orgOf(ctx);
       const key = normaliseCode(code);
