@@ -19,6 +19,8 @@ export { FACE_MATCH_THRESHOLD, similarity, checkEnrolment, matchTemplate } from 
 export { CONFIRMATION_TTL_MS } from './face-token.js';
 export { createBackups, findPgDump, type Backups, type BackupOptions } from './backup.js';
 export type { WarehouseDeps, WarehouseService } from './warehouse.service.js';
+/** The service alone (tests, the warehouse benchmark); the server uses createWarehouseModule. */
+export { createWarehouseService } from './warehouse.service.js';
 
 export const DAILY_BACKUP_JOB = 'warehouse.daily-backup';
 

@@ -45,6 +45,12 @@ export const employees = {
       from warehouse.employee where org_id = ${org_id}::uuid and id = ${id}::uuid`.execute(db);
     return result.rows[0];
   },
+  /** Whether the employee exists and is active, without reading the (encrypted) face template: every station movement asks. */
+  async activeState(db: Tx, org_id: string, id: string): Promise<{ is_active: boolean } | undefined> {
+    const result = await sql<{ is_active: boolean }>`${prepared('warehouse_employee_active')}
+      select is_active from warehouse.employee where org_id = ${org_id}::uuid and id = ${id}::uuid`.execute(db);
+    return result.rows[0];
+  },
   async update(db: Tx, org_id: string, id: string, patch: Partial<EmployeeRow>): Promise<EmployeeRow> {
     return db.updateTable('warehouse.employee').set({ ...patch, updated_at: sql`now()` }).where('org_id', '=', org_id).where('id', '=', id)
       .returningAll().executeTakeFirstOrThrow() as Promise<EmployeeRow>;

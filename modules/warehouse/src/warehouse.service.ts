@@ -22,7 +22,7 @@ import type {
 export interface WarehouseDeps {
   audit: AuditApi;
   inventory: Pick<InventoryApi, 'move' | 'submitMove' | 'reverse' | 'listMovements' | 'getMovement'>;
-  catalog: Pick<CatalogApi, 'lookup'>;
+  catalog: Pick<CatalogApi, 'resolveCode'>;
   /** The server secret (32 bytes); keys for templates and tokens are derived from it per purpose. */
   secret_key: Buffer;
   face_match_threshold?: number;
@@ -211,7 +211,7 @@ export function createWarehouseService(deps: WarehouseDeps) {
 
   async function itemIdOf(ctx: Ctx, input: StationMovementCreate): Promise<string> {
     if (input.item_id) return input.item_id;
-    if (input.barcode) return (await deps.catalog.lookup(ctx, input.barcode)).item_id;
+    if (input.barcode) return (await deps.catalog.resolveCode(ctx, input.barcode)).item_id;
     throw new AppError('warehouse.product_required');
   }
 
@@ -224,7 +224,9 @@ export function createWarehouseService(deps: WarehouseDeps) {
     const claims = verifyConfirmation(tokenKey, input.face_confirmation_token, {
       org_id: orgOf(ctx), employee_id: input.employee_id, user_id: person.user_id, session_id: person.session_id, now_ms: now().getTime(),
     });
-    await usableEmployee(ctx, input.employee_id);
+    const employee = await employees.activeState(ctx.db, orgOf(ctx), input.employee_id);
+    if (!employee) throw new AppError('warehouse.employee_not_found', { employee_id: input.employee_id });
+    if (!employee.is_active) throw new AppError('warehouse.employee_inactive', { employee_id: input.employee_id });
     const item_id = await itemIdOf(ctx, input);
     const move: MovementCreate = {
       type: input.type, warehouse_id: input.warehouse_id, item_id, quantity: input.quantity,
