@@ -31,6 +31,9 @@ import { createDb, ensureDatabase, ensureRoles, inTransaction, migrateToLatest, 
 import { newId, normaliseForSearch } from '@chaharsu/kit';
 import { AppError } from '@chaharsu/kit';
 import { createStockModules, asUser, userContext } from '@chaharsu/inventory/testing';
+import { createAuditApi } from '@chaharsu/audit';
+import { createWarehouseService } from '@chaharsu/warehouse';
+import { syntheticFrames } from '@chaharsu/warehouse/testing/descriptors';
 import { allMigrations } from '../apps/server/src/migrations.js';
 import { cpuOfTree, percentile, speedProbe } from './support/cpu.js';
 
@@ -354,14 +357,17 @@ async function main(): Promise<void> {
     const warmCount = options.hot ? 0 : options.operators * WARM_UP_OUTS;
     const PACED_OUTS = 50; // per operator, in the paced phase
     const pacedCount = options.hot || options.pace_ms <= 0 ? 0 : options.operators * PACED_OUTS;
-    const picked = await as(async (ctx) => (await sql<{ id: string }>`select id from catalog.product where org_id = ${org_id} order by random() limit ${options.hot ? 1 : outCount + warmCount + pacedCount}`.execute(ctx.db)).rows.map((r) => r.id));
+    const picked = await as(async (ctx) => (await sql<{ id: string }>`select id from catalog.product where org_id = ${org_id} order by random() limit ${options.hot ? 1 : outCount * 2 + warmCount + pacedCount}`.execute(ctx.db)).rows.map((r) => r.id));
     const itemIds = picked.slice(0, options.hot ? 1 : outCount);
     const warmIds = picked.slice(itemIds.length, itemIds.length + warmCount);
     // A stock-out as the routes send it (the movement lane), or in its own transaction (--path=each).
     const stockOut = (item_id: string): Promise<unknown> => (options.path === 'lane'
       ? modules.inventory.submitMove(userContext(org_id, user_id), { type: 'out', warehouse_id, item_id, quantity: 1 })
       : as((ctx) => modules.inventory.move(ctx, { type: 'out', warehouse_id, item_id, quantity: 1 })));
-    const pacedIds = picked.slice(itemIds.length + warmCount);
+    const pacedIds = picked.slice(itemIds.length + warmCount, itemIds.length + warmCount + pacedCount);
+    const stationIds = picked.slice(itemIds.length + warmCount + pacedCount);
+    let stationNext = 0;
+    const pickStation = (): number => stationNext++;
     await Promise.all(Array.from({ length: options.operators }, async (_, operator) => {
       for (let k = 0; k < (options.hot ? 0 : WARM_UP_OUTS); k++) {
         const item_id = warmIds[operator * WARM_UP_OUTS + k] ?? '';
@@ -401,6 +407,51 @@ async function main(): Promise<void> {
     const checkpointsDuring = (await checkpoints()) - checkpointsBefore;
     await statements.print('stock-out');
 
+    // The station's own request (POST /api/warehouse/movements without HTTP): the face confirmation token, the
+    // employee, the barcode lookup in a short transaction, then the movement and its confirmation link through the lane.
+    const stationOuts: number[] = [];
+    let stationSeconds = 0;
+    let stationCpu = { node_us: 0, postgres_us: 0 };
+    if (!options.hot && options.path === 'lane') {
+      const station = createWarehouseService({ audit: createAuditApi(), inventory: modules.inventory, catalog: modules.catalog, secret_key: randomBytes(32) });
+      const run = newId().slice(-8);
+      const tokens = await Promise.all(Array.from({ length: options.operators }, async (_, operator) => {
+        const employee = await as((ctx) => station.employees.create(ctx, { full_name: `انباردار ${operator + 1}`, personnel_code: `BENCH-${run}-${operator}`, phone: null }));
+        await as((ctx) => station.employees.enrolFace(ctx, employee.id, syntheticFrames(operator + 1, 10)));
+        const challenge = await as((ctx) => station.face.challenge(ctx, employee.id));
+        const outcome = await as((ctx) => station.face.confirm(ctx, employee.id, {
+          challenge_id: challenge.challenge_id, descriptor: syntheticFrames(operator + 1, 1, 77)[0] ?? [],
+          liveness: { challenge_passed: true, observed_gestures: ['blink left eye', 'facing left', 'facing right', 'facing center'], real_score: 0.8, live_score: 0.9 },
+        }));
+        if (!outcome.accepted) throw new Error(`bench: face confirmation refused (${outcome.code})`);
+        return { employee_id: employee.id, token: outcome.result.confirmation_token };
+      }));
+      const request = { ctx: userContext(org_id, user_id), tx: <T>(fn: Parameters<typeof asUser<T>>[3]) => asUser(db, org_id, user_id, fn) };
+      console.log(`measuring: station stock-out (face token, employee, movement + confirmation link), ${options.operators} concurrent operators`);
+      await statements.reset();
+      const before = cpuOfTree(process.pid);
+      const stationStart = performance.now();
+      await Promise.all(tokens.map(async ({ employee_id, token }) => {
+        for (let k = 0; k < options.outs_per_operator; k++) {
+          // As the station screen sends it: the item its scan found (the scan's lookup is measured above), one key per scan.
+          const item_id = stationIds[pickStation()] ?? '';
+          try {
+            stationOuts.push(await timed(() => station.movements.submit(request, {
+              type: 'out', item_id, quantity: 1, warehouse_id, employee_id, face_confirmation_token: token, idempotency_key: newId(),
+            })));
+          } catch (error) {
+            if (!(error instanceof AppError)) throw error;
+            refused.set(`station:${error.code}`, (refused.get(`station:${error.code}`) ?? 0) + 1);
+          }
+        }
+      }));
+      stationSeconds = (performance.now() - stationStart) / 1000;
+      const after = cpuOfTree(process.pid);
+      await statements.print('station stock-out');
+      const per = (s: number) => (s * 1e6) / Math.max(1, stationOuts.length);
+      stationCpu = { node_us: per(after.node_s - before.node_s), postgres_us: per(after.postgres_s - before.postgres_s) };
+    }
+
     // The same 16 operators at a pace (one stock-out every --pace-ms each, still several times a person's speed):
     // the latency an operator sees when the machine is not saturated. The figure above is the strict one.
     const paced: number[] = [];
@@ -435,6 +486,10 @@ async function main(): Promise<void> {
       console.log(report('  the others', outsOthers));
     }
     console.log(`stock-out throughput: ${(outs.length / seconds).toFixed(0)} movements/s; refused: ${JSON.stringify(Object.fromEntries(refused))}; checkpoints meanwhile: ${checkpointsDuring}`);
+    if (stationOuts.length > 0) {
+      console.log(report(`station stock-out, ${options.operators} operators`, stationOuts));
+      console.log(`station stock-out throughput: ${(stationOuts.length / stationSeconds).toFixed(0)} movements/s; CPU per movement: node ${stationCpu.node_us.toFixed(0)} µs, PostgreSQL ${stationCpu.postgres_us.toFixed(0)} µs`);
+    }
     if (paced.length > 0) console.log(report(`stock-out, ${options.operators} operators paced (1 per ${options.pace_ms} ms each, ${((options.operators * 1000) / options.pace_ms).toFixed(0)}/s offered)`, paced));
     const perOut = (s: number) => (s * 1e6) / Math.max(1, outs.length + [...refused.values()].reduce((a, b) => a + b, 0));
     const node_us = perOut(cpuAfter.node_s - cpuBefore.node_s);
