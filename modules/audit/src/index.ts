@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { prepared } from '@chaharsu/db';
-import { newId, type Actor } from '@chaharsu/kit';
+import { newId, type Actor, type RequestContext } from '@chaharsu/kit';
+import type { Tx } from '@chaharsu/db';
 import { OrgPermissions, PlatformPermissions } from '@chaharsu/access';
 import type { Ctx, ModuleDefinition, App } from '@chaharsu/http';
 import { auditMigrations } from './migrations/index.js';
@@ -38,6 +39,11 @@ function auditJson(value: unknown): string | null {
 export interface AuditApi {
   /** Writes one record in the caller's transaction. */
   record(ctx: Ctx, entry: AuditEntry): Promise<void>;
+  /**
+   * Writes several requests' records in one statement of the transaction `db` (a batch that serves several
+   * requests, such as inventory's movement lane): each record carries its own request's actor, address and id.
+   */
+  recordMany(db: Tx, records: Array<{ ctx: RequestContext; entry: AuditEntry }>): Promise<void>;
   list(ctx: Ctx, query: AuditQuery): Promise<{ items: AuditRecord[]; total: number }>;
 }
 
@@ -53,6 +59,23 @@ export function createAuditApi(): AuditApi {
         insert into audit.audit_log (id, org_id, actor_kind, actor_id, action, entity_type, entity_id, before, after, ip, user_agent, request_id)
         values (${newId()}::uuid, ${org_id}::uuid, ${ctx.actor.kind}::text, ${actorIdOf(ctx.actor)}::text, ${entry.action}::text, ${entry.entity_type}::text,
           ${entry.entity_id ?? null}::text, ${before}::jsonb, ${after}::jsonb, ${ctx.ip}::inet, ${ctx.user_agent}::text, ${ctx.request_id}::text)`.execute(ctx.db);
+    },
+    async recordMany(db, records) {
+      if (records.length === 0) return;
+      // One JSON array of the rows; before/after are embedded as the JSON auditJson made (redacted), not re-encoded.
+      const rows = records.map(({ ctx, entry }) => {
+        const org_id = entry.org_id === undefined ? ctx.org_id : entry.org_id;
+        const fields = {
+          id: newId(), org_id, actor_kind: ctx.actor.kind, actor_id: actorIdOf(ctx.actor), action: entry.action, entity_type: entry.entity_type,
+          entity_id: entry.entity_id ?? null, ip: ctx.ip, user_agent: ctx.user_agent, request_id: ctx.request_id,
+        };
+        return `${JSON.stringify(fields).slice(0, -1)},"before":${auditJson(entry.before) ?? 'null'},"after":${auditJson(entry.after) ?? 'null'}}`;
+      });
+      await sql`${prepared('audit_record_many', { deferred: true })}
+        insert into audit.audit_log (id, org_id, actor_kind, actor_id, action, entity_type, entity_id, before, after, ip, user_agent, request_id)
+        select r.id, r.org_id, r.actor_kind, r.actor_id, r.action, r.entity_type, r.entity_id, r.before, r.after, r.ip, r.user_agent, r.request_id
+        from jsonb_to_recordset(${`[${rows.join(',')}]`}::jsonb) as r (id uuid, org_id uuid, actor_kind text, actor_id text, action text, entity_type text,
+          entity_id text, before jsonb, after jsonb, ip inet, user_agent text, request_id text)`.execute(db);
     },
     async list(ctx, query) {
       let q = ctx.db.selectFrom('audit.audit_log as a');

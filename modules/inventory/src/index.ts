@@ -16,7 +16,7 @@ export { InventoryErrors } from './inventory.errors.js';
 export { InventoryPermissions } from './inventory.permissions.js';
 export type { WarehouseDirectory, StockAlertRecipients } from './inventory.ports.js';
 export type { MoveOptions, InventoryDeps } from './inventory.service.js';
-export type { SubmitOptions } from './movement-lane.js';
+export type { SubmitOptions, BatchCheck } from './movement-lane.js';
 
 /** The inventory's public API: every method runs in the caller's transaction (`ctx.db`). */
 export interface InventoryApi {

@@ -49,11 +49,13 @@ async function ledger(item_id: string): Promise<Array<{ warehouse_id: string; qu
   }
 }
 
-async function auditedMovementIds(): Promise<Set<string>> {
+/** The movements' audit records by movement id: who, from which request, and the legs recorded. */
+async function auditedMovements(): Promise<Map<string, { action: string; actor_kind: string; actor_id: string; request_id: string; ip: string; after: Array<{ id: string; quantity_delta: number }> }>> {
   const auditor = openTestDb(database.superuser_url, 1);
   try {
-    const rows = await sql<{ entity_id: string }>`select entity_id from audit.audit_log where org_id = ${org} and action like 'inventory.movement.%'`.execute(auditor.db);
-    return new Set(rows.rows.map((r) => r.entity_id));
+    const rows = await sql<{ entity_id: string; action: string; actor_kind: string; actor_id: string; request_id: string; ip: string; after: Array<{ id: string; quantity_delta: number }> }>`
+      select entity_id, action, actor_kind, actor_id, request_id, host(ip) as ip, after from audit.audit_log where org_id = ${org} and action like 'inventory.movement.%'`.execute(auditor.db);
+    return new Map(rows.rows.map((r) => [r.entity_id, r]));
   } finally {
     await auditor.close();
   }
@@ -83,8 +85,17 @@ describe('movement lane', () => {
     expect(level).toMatchObject({ quantity: '0.000', sum: '0.000', movements: '13' });
     // 12 stock-outs (+ the receipt) in far fewer transactions than movements: they shared commits.
     expect(Number(level?.transactions)).toBeLessThanOrEqual(1 + 4);
-    const audited = await auditedMovementIds();
-    for (const r of issued) if ('ok' in r) expect(audited.has(r.ok.movements[0]?.id ?? '')).toBe(true);
+    // One audit record per movement, each with its own request's actor, address and request id.
+    const audited = await auditedMovements();
+    const requestIds = new Set<string>();
+    for (const r of issued) {
+      if (!('ok' in r)) continue;
+      const movement = r.ok.movements[0];
+      const record = audited.get(movement?.id ?? '');
+      expect(record).toMatchObject({ action: 'inventory.movement.out', actor_kind: 'user', actor_id: operator, ip: '127.0.0.1', after: [{ id: movement?.id, quantity_delta: -1 }] });
+      requestIds.add(record?.request_id ?? '');
+    }
+    expect(requestIds.size).toBe(12);
   });
 
   it('refuses one unit of a batch on its own and commits its neighbours', async () => {
@@ -173,6 +184,23 @@ describe('movement lane', () => {
     // Each of the others was written exactly once (the failed batch left nothing behind): 10 - 1 - 3 - 4 = 2.
     const [level] = await ledger(p.id);
     expect(level).toMatchObject({ quantity: '2.000', sum: '2.000', movements: '4' });
+  });
+
+  it('asks a caller\'s check once for the batch and refuses only the units it names', async () => {
+    const p = await newProduct('L-9', 10);
+    const asked: string[][] = [];
+    const run = async (_ctx: Ctx, ids: string[]) => {
+      asked.push([...ids].sort());
+      return new Map(ids.filter((id) => id === 'blocked').map((id) => [id, new AppError('inventory.adjust_no_change')]));
+    };
+    const results = await outcomes(['ok-1', 'blocked', 'ok-2', 'ok-1'].map((id) => submit({ type: 'out', warehouse_id: main, item_id: p.id, quantity: 1 }, { check: { key: 'test.rule', id, run } })));
+    expect(results.map((r) => ('ok' in r ? 'ok' : r.code))).toEqual(['ok', 'inventory.adjust_no_change', 'ok', 'ok']);
+    // One call per batch (four requests at once: one or two batches), each id once per call.
+    expect(asked.length).toBeLessThanOrEqual(2);
+    for (const ids of asked) expect(new Set(ids).size).toBe(ids.length);
+    expect(asked.flat().filter((id) => id === 'blocked')).toHaveLength(1);
+    const [level] = await ledger(p.id);
+    expect(level).toMatchObject({ quantity: '7.000', sum: '7.000' });
   });
 
   it('tells the people responsible once when two units of a batch take a balance below its minimum', async () => {

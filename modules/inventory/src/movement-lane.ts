@@ -42,7 +42,20 @@ export const MAX_QUEUED_PER_LANE = 5_000;
  */
 export const IN_FLIGHT_PER_LANE = 2;
 
+/**
+ * A rule of the caller's that decides, in the batch's transaction before any leg, whether a unit may move stock
+ * (e.g. "the employee is still active"). Units carrying checks with the same `key` share one call of `run` with
+ * all their ids, so a batch asks once, not once per movement; `run` answers the refusals by id.
+ */
+export interface BatchCheck {
+  key: string;
+  id: string;
+  run: (ctx: Ctx, ids: string[]) => Promise<Map<string, AppError>>;
+}
+
 export interface SubmitOptions extends MoveOptions {
+  /** Checked with the other units' checks of the same key, before the legs (see BatchCheck). */
+  check?: BatchCheck;
   /**
    * Runs in the movement's transaction (the batch's, or its own on the fallback) right after its rows are
    * written, and not on a replay: the caller's rows that must commit with the movement.
@@ -136,11 +149,27 @@ export function createMovementLane(deps: MovementLaneDeps) {
       for (const warehouse_id of new Set(units.flatMap((u) => u.plan.warehouse_ids))) {
         known.set(warehouse_id, await deps.warehouses.exists({ ...first.ctx, db: tx }, warehouse_id));
       }
+      // The callers' own checks: one call per kind of check for the whole batch.
+      const refusals = new Map<string, Map<string, AppError>>();
+      const checks = new Map<string, BatchCheck & { ids: Set<string> }>();
+      for (const unit of units) {
+        const check = unit.options.check;
+        if (!check) continue;
+        const entry = checks.get(check.key) ?? { ...check, ids: new Set<string>() };
+        entry.ids.add(check.id);
+        checks.set(check.key, entry);
+      }
+      for (const [key, check] of checks) refusals.set(key, await check.run({ ...first.ctx, db: tx }, [...check.ids]));
       const legs: UnitLeg[] = [];
       const legsOfUnit = new Map<number, UnitLeg[]>();
       units.forEach((unit, u) => {
         if (unit.plan.warehouse_ids.some((w) => !known.get(w))) {
           decisions[u] = { error: new AppError('inventory.warehouse_not_found') };
+          return;
+        }
+        const refusal = unit.options.check && refusals.get(unit.options.check.key)?.get(unit.options.check.id);
+        if (refusal) {
+          decisions[u] = { error: refusal };
           return;
         }
         const unitLegs = legsOf(unit, u, legs.length);
@@ -152,6 +181,7 @@ export function createMovementLane(deps: MovementLaneDeps) {
       state.applied();
       for (const row of applied) rowsOfUnit.set(row.unit, [...(rowsOfUnit.get(row.unit) ?? []), row]);
       const told = new Set<string>();
+      const audited: Parameters<AuditApi['recordMany']>[1] = [];
       for (const [u, unitLegs] of legsOfUnit) {
         const unit = units[u];
         assert(unit, 'a unit index names a unit');
@@ -177,9 +207,11 @@ export function createMovementLane(deps: MovementLaneDeps) {
           await deps.service.tellLow(ctx, { warehouse_id: leg.warehouse_id, quantity: row.quantity_after ?? '0', min_quantity: row.min_quantity ?? '0' }, item);
         }
         const movements = decided.result.movements;
-        await deps.audit.record(ctx, { action: `inventory.movement.${unit.plan.legs[0]?.type ?? 'unknown'}`, entity_type: 'inventory.movement', entity_id: movements[0]?.id ?? null, after: movements });
+        audited.push({ ctx: unit.ctx, entry: { action: `inventory.movement.${unit.plan.legs[0]?.type ?? 'unknown'}`, entity_type: 'inventory.movement', entity_id: movements[0]?.id ?? null, after: movements } });
         await unit.options.after?.(ctx, decided.result);
       }
+      // One statement for the batch's audit records (it travels with the commit).
+      await deps.audit.recordMany(tx, audited);
       state.committing = true;
       return decisions;
     });
@@ -189,6 +221,9 @@ export function createMovementLane(deps: MovementLaneDeps) {
   async function runAlone(unit: Unit): Promise<MoveResult> {
     return inTransaction(deps.db, rlsScopeOf(unit.ctx), async (tx) => {
       const ctx: Ctx = { ...unit.ctx, db: tx };
+      const check = unit.options.check;
+      const refusal = check && (await check.run(ctx, [check.id])).get(check.id);
+      if (refusal) throw refusal;
       const result = await deps.service.move(ctx, unit.input, unit.options);
       if (!result.replayed) await unit.options.after?.(ctx, result);
       return result;

@@ -4,9 +4,10 @@ import { AppError, newId } from '@chaharsu/kit';
 import { createTestDatabase, openTestDb, type TestDatabase } from '@chaharsu/db/testing';
 import type { Db } from '@chaharsu/db';
 import { createAuditApi } from '@chaharsu/audit';
-import { asUser, createStockModules, type StockModules } from '@chaharsu/inventory/testing';
+import { asUser, createStockModules, userContext, type StockModules } from '@chaharsu/inventory/testing';
 import { createWarehouseService, type WarehouseService } from './warehouse.service.js';
 import type { FaceConfirmRequest } from './warehouse.contracts.js';
+import type { MoveResult } from '@chaharsu/inventory';
 import { syntheticFace, syntheticFrames } from './testing/descriptors.js';
 
 let database: TestDatabase;
@@ -53,7 +54,7 @@ let productId: string;
 beforeAll(async () => {
   database = await createTestDatabase();
   ({ db, close } = openTestDb(database.app_url));
-  stock = createStockModules();
+  stock = createStockModules(undefined, { db });
   mainWarehouse = stock.orgs.addWarehouse(org);
   stock.orgs.addWarehouse(otherOrg);
   warehouse = createWarehouseService({
@@ -149,6 +150,33 @@ describe('movements at the station', () => {
     expect(await move(aliToken)).toBe('warehouse.face_confirmation_expired');
     const levels = await as((ctx) => stock.inventory.listStock(ctx, { item_id: productId, warehouse_id: mainWarehouse, limit: 5, offset: 0 }));
     expect(levels.items[0]?.quantity).toBe(7);
+  });
+
+  it('saves several movements at once through the movement lane, each tied to its confirmation; a deactivated employee is refused alone', async () => {
+    const request = { ctx: userContext(org, operator), tx: <T>(fn: Parameters<typeof asUser<T>>[3]) => asUser(db, org, operator, fn) };
+    const reza = (await as((ctx) => warehouse.employees.create(ctx, { full_name: 'رضا احمدی', personnel_code: 'E-3', phone: null }))).id;
+    await as((ctx) => warehouse.employees.enrolFace(ctx, reza, syntheticFrames(3, 12)));
+    const aliToken = await tokenFor(ali, 1);
+    const rezaToken = await tokenFor(reza, 3);
+    // Deactivated after the confirmation: the token is still valid, the employee may no longer move goods.
+    await as((ctx) => warehouse.employees.update(ctx, reza, { is_active: false }));
+    const before = (await as((ctx) => stock.inventory.listStock(ctx, { item_id: productId, warehouse_id: mainWarehouse, limit: 5, offset: 0 }))).items[0]?.quantity ?? 0;
+    const outcomes = await Promise.all([
+      { type: 'in' as const, item_id: productId, quantity: 4, employee_id: ali, face_confirmation_token: aliToken, idempotency_key: 'lane-scan-1' },
+      { type: 'out' as const, barcode: '6260000000017', quantity: 4, employee_id: ali, face_confirmation_token: aliToken, idempotency_key: 'lane-scan-2' },
+      { type: 'in' as const, item_id: productId, quantity: 2, employee_id: reza, face_confirmation_token: rezaToken, idempotency_key: 'lane-scan-3' },
+    ].map((input) => warehouse.movements.submit(request, { ...input, warehouse_id: mainWarehouse }).then((r): MoveResult | string => r, (e: unknown) => (e instanceof AppError ? e.code : String(e)))));
+    expect(outcomes[2]).toBe('warehouse.employee_inactive');
+    const saved = outcomes.slice(0, 2).map((o) => (typeof o === 'string' ? null : o?.movements[0]));
+    expect(saved.map((m) => [m?.type, m?.employee_id, m?.user_id])).toEqual([['in', ali, operator], ['out', ali, operator]]);
+    const links = await as(async (ctx) => (await sql<{ movement_id: string; employee_id: string }>`select movement_id, employee_id
+      from warehouse.movement_confirmation where movement_id = any(${saved.map((m) => m?.id ?? '')}::uuid[])`.execute(ctx.db)).rows);
+    expect(links.map((l) => [l.movement_id, l.employee_id]).sort()).toEqual(saved.map((m) => [m?.id, ali]).sort());
+    const after = (await as((ctx) => stock.inventory.listStock(ctx, { item_id: productId, warehouse_id: mainWarehouse, limit: 5, offset: 0 }))).items[0]?.quantity;
+    expect(after).toBe(before + 4 - 4);
+    // A retried scan (same key) is answered with the first movement and moves nothing.
+    const retried = await warehouse.movements.submit(request, { type: 'in', item_id: productId, quantity: 4, employee_id: ali, face_confirmation_token: aliToken, idempotency_key: 'lane-scan-1', warehouse_id: mainWarehouse });
+    expect(retried).toMatchObject({ replayed: true, movements: [{ id: saved[0]?.id }] });
   });
 
   it('refuses an OUT beyond the stock, and reverses a movement with a reason beside the original', async () => {

@@ -45,11 +45,11 @@ export const employees = {
       from warehouse.employee where org_id = ${org_id}::uuid and id = ${id}::uuid`.execute(db);
     return result.rows[0];
   },
-  /** Whether the employee exists and is active, without reading the (encrypted) face template: every station movement asks. */
-  async activeState(db: Tx, org_id: string, id: string): Promise<{ is_active: boolean } | undefined> {
-    const result = await sql<{ is_active: boolean }>`${prepared('warehouse_employee_active')}
-      select is_active from warehouse.employee where org_id = ${org_id}::uuid and id = ${id}::uuid`.execute(db);
-    return result.rows[0];
+  /** Which of these employees exist and whether each is active, without reading the (encrypted) face templates: every batch of station movements asks. */
+  async activeStates(db: Tx, org_id: string, ids: string[]): Promise<Map<string, boolean>> {
+    const result = await sql<{ id: string; is_active: boolean }>`${prepared('warehouse_employees_active')}
+      select id, is_active from warehouse.employee where org_id = ${org_id}::uuid and id = any(${`{${ids.join(',')}}`}::uuid[])`.execute(db);
+    return new Map(result.rows.map((r) => [r.id, r.is_active]));
   },
   async update(db: Tx, org_id: string, id: string, patch: Partial<EmployeeRow>): Promise<EmployeeRow> {
     return db.updateTable('warehouse.employee').set({ ...patch, updated_at: sql`now()` }).where('org_id', '=', org_id).where('id', '=', id)

@@ -53,12 +53,12 @@ function derivedKey(secret: Buffer, purpose: string): Buffer {
   return createHmac('sha256', secret).update(`chaharsu:${purpose}`).digest();
 }
 
-function orgOf(ctx: Ctx): string {
+function orgOf(ctx: RequestContext): string {
   assert(ctx.org_id, 'warehouse needs an organisation in the context');
   return ctx.org_id;
 }
 
-function personOf(ctx: Ctx): { user_id: string; session_id: string | null } {
+function personOf(ctx: RequestContext): { user_id: string; session_id: string | null } {
   if (ctx.actor.kind !== 'user') throw new AppError('common.forbidden');
   return { user_id: ctx.actor.user_id, session_id: ctx.actor.session_id };
 }
@@ -215,26 +215,33 @@ export function createWarehouseService(deps: WarehouseDeps) {
     throw new AppError('warehouse.product_required');
   }
 
-  /**
-   * What the station's movement needs before it may move stock: a valid face confirmation (< 5 min) of this
-   * employee for this user and session, the employee still active, the item (by id or barcode).
-   */
-  async function stationMove(ctx: Ctx, input: StationMovementCreate): Promise<{ move: MovementCreate; confirmation_id: string }> {
+  /** The face confirmation a station movement carries: valid (< 5 min), of this employee, for this user and session. */
+  function confirmationOf(ctx: RequestContext, input: StationMovementCreate): string {
     const person = personOf(ctx);
-    const claims = verifyConfirmation(tokenKey, input.face_confirmation_token, {
+    return verifyConfirmation(tokenKey, input.face_confirmation_token, {
       org_id: orgOf(ctx), employee_id: input.employee_id, user_id: person.user_id, session_id: person.session_id, now_ms: now().getTime(),
-    });
-    const employee = await employees.activeState(ctx.db, orgOf(ctx), input.employee_id);
-    if (!employee) throw new AppError('warehouse.employee_not_found', { employee_id: input.employee_id });
-    if (!employee.is_active) throw new AppError('warehouse.employee_inactive', { employee_id: input.employee_id });
-    const item_id = await itemIdOf(ctx, input);
-    const move: MovementCreate = {
+    }).confirmation_id;
+  }
+
+  /** Employees that may not move goods (unknown, or deactivated since their confirmation), by id: one query for many movements. */
+  async function refusedEmployees(ctx: Ctx, ids: string[]): Promise<Map<string, AppError>> {
+    const states = await employees.activeStates(ctx.db, orgOf(ctx), ids);
+    const refused = new Map<string, AppError>();
+    for (const employee_id of ids) {
+      const active = states.get(employee_id);
+      if (active === undefined) refused.set(employee_id, new AppError('warehouse.employee_not_found', { employee_id }));
+      else if (!active) refused.set(employee_id, new AppError('warehouse.employee_inactive', { employee_id }));
+    }
+    return refused;
+  }
+
+  function moveOf(input: StationMovementCreate, item_id: string, confirmation_id: string): MovementCreate {
+    return {
       type: input.type, warehouse_id: input.warehouse_id, item_id, quantity: input.quantity,
       ...(input.note ? { reason: input.note } : {}),
-      reference_type: 'face_confirmation', reference_id: claims.confirmation_id,
+      reference_type: 'face_confirmation', reference_id: confirmation_id,
       ...(input.idempotency_key ? { idempotency_key: input.idempotency_key } : {}),
     };
-    return { move, confirmation_id: claims.confirmation_id };
   }
 
   /** Ties each movement to the face confirmation that allowed it (in the movement's transaction). */
@@ -247,21 +254,28 @@ export function createWarehouseService(deps: WarehouseDeps) {
   const movements = {
     /** IN / OUT at the station, in the caller's transaction: refused without a valid face confirmation (stationMove). */
     async record(ctx: Ctx, input: StationMovementCreate): Promise<MoveResult> {
-      const { move, confirmation_id } = await stationMove(ctx, input);
+      const confirmation_id = confirmationOf(ctx, input);
+      const refused = (await refusedEmployees(ctx, [input.employee_id])).get(input.employee_id);
+      if (refused) throw refused;
+      const move = moveOf(input, await itemIdOf(ctx, input), confirmation_id);
       const result = await deps.inventory.move(ctx, move, { employee_id: input.employee_id });
       await linkConfirmation(ctx, result, confirmation_id, input.employee_id);
       return result;
     },
 
     /**
-     * The same for a request (the station's route): the checks in a short transaction of the request, then the
-     * movement and its confirmation link grouped with other operators' movements into one transaction
-     * (inventory's movement lane); answered after that commit.
+     * The same for a request (the station's route), through inventory's movement lane: the face token is checked
+     * here (no database), the employee in the batch's transaction with the other movements' employees (one query
+     * per batch), and the movement and its confirmation link are written with other operators' movements in one
+     * transaction; answered after that commit. A barcode instead of `item_id` is resolved first, in a short
+     * transaction of the request (the station screen sends the item its scan found).
      */
     async submit(request: { ctx: RequestContext; tx<T>(fn: (ctx: Ctx) => Promise<T>): Promise<T> }, input: StationMovementCreate): Promise<MoveResult> {
-      const { move, confirmation_id } = await request.tx((ctx) => stationMove(ctx, input));
-      return deps.inventory.submitMove(request.ctx, move, {
+      const confirmation_id = confirmationOf(request.ctx, input);
+      const item_id = input.item_id ?? await request.tx((ctx) => itemIdOf(ctx, input));
+      return deps.inventory.submitMove(request.ctx, moveOf(input, item_id, confirmation_id), {
         employee_id: input.employee_id,
+        check: { key: 'warehouse.employee_active', id: input.employee_id, run: refusedEmployees },
         after: (ctx, result) => linkConfirmation(ctx, result, confirmation_id, input.employee_id),
       });
     },
