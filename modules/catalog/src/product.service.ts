@@ -149,6 +149,20 @@ export function createProductService(audit: AuditApi, categoryService: CategoryS
     return { ...row, created_at: new Date(), updated_at: new Date() };
   }
 
+  /** The item a scanned/typed code names (the lookup's tiers), without loading the product's details. */
+  async function resolveCode(ctx: Ctx, code: string): Promise<{ matched_by: LookupResult['matched_by']; item_id: string; product_id: string; variant_id: string | null }> {
+    const org_id = orgOf(ctx);
+    const key = normaliseCode(code);
+    if (!key) throw new AppError('catalog.code_not_found');
+    const barcode = await barcodes.get(ctx.db, org_id, key);
+    if (barcode) return { matched_by: 'barcode', item_id: barcode.variant_id ?? barcode.product_id, product_id: barcode.product_id, variant_id: barcode.variant_id };
+    const product = await products.byCode(ctx.db, org_id, key);
+    if (product) return { matched_by: 'product_code', item_id: product.id, product_id: product.id, variant_id: null };
+    const variant = await variants.bySku(ctx.db, org_id, key);
+    if (variant) return { matched_by: 'variant_sku', item_id: variant.id, product_id: variant.product_id, variant_id: variant.id };
+    throw new AppError('catalog.code_not_found');
+  }
+
   async function assertCodeFree(ctx: Ctx, code_normalised: string, except_product_id: string | null): Promise<void> {
     const org_id = orgOf(ctx);
     const product = await products.byCode(ctx.db, org_id, code_normalised);
@@ -292,32 +306,12 @@ export function createProductService(audit: AuditApi, categoryService: CategoryS
       await audit.record(ctx, { action: 'catalog.variant.deleted', entity_type: 'catalog.variant', entity_id: variant_id, before });
     },
 
-    /** Exact lookup of a scanned or typed code: barcode/QR value first, then product code, then variant SKU. */
-    /** The item a scanned/typed code names (the lookup's tiers), without loading the product's details. */
-    async resolveCode(ctx: Ctx, code: string): Promise<{ matched_by: LookupResult['matched_by']; item_id: string; product_id: string; variant_id: string | null }> {
-      const org_id = orgOf(ctx);
-      const key = normaliseCode(code);
-      if (!key) throw new AppError('catalog.code_not_found');
-      const barcode = await barcodes.get(ctx.db, org_id, key);
-      if (barcode) return { matched_by: 'barcode', item_id: barcode.variant_id ?? barcode.product_id, product_id: barcode.product_id, variant_id: barcode.variant_id };
-      const product = await products.byCode(ctx.db, org_id, key);
-      if (product) return { matched_by: 'product_code', item_id: product.id, product_id: product.id, variant_id: null };
-      const variant = await variants.bySku(ctx.db, org_id, key);
-      if (variant) return { matched_by: 'variant_sku', item_id: variant.id, product_id: variant.product_id, variant_id: variant.id };
-      throw new AppError('catalog.code_not_found');
-    },
+    resolveCode,
 
+    /** Exact lookup of a scanned or typed code: barcode/QR value first, then product code, then variant SKU. */
     async lookup(ctx: Ctx, code: string): Promise<LookupResult> {
-      const org_id = orgOf(ctx);
-      const key = normaliseCode(code);
-      if (!key) throw new AppError('catalog.code_not_found');
-      const barcode = await barcodes.get(ctx.db, org_id, key);
-      if (barcode) return lookupResult(ctx, 'barcode', barcode.product_id, barcode.variant_id);
-      const product = await products.byCode(ctx.db, org_id, key);
-      if (product) return lookupResult(ctx, 'product_code', product.id, null);
-      const variant = await variants.bySku(ctx.db, org_id, key);
-      if (variant) return lookupResult(ctx, 'variant_sku', variant.product_id, variant.id);
-      throw new AppError('catalog.code_not_found');
+      const found = await resolveCode(ctx, code);
+      return lookupResult(ctx, found.matched_by, found.product_id, found.variant_id);
     },
 
     async search(ctx: Ctx, query: ProductListQuery): Promise<ProductSearchPage> {
