@@ -59,89 +59,65 @@ beforeAll(async () => {
 });
 afterAll(async () => { await close(); await database.drop(); });
 
-describe('stock under concurrent operators (separate processes)', () => {
-  it('issues exactly the stock there is when many operators take the same item at once', async () => {
-    const STOCK = 60;
-    const item = await asUser(db, org, user, async (ctx) => {
-      const p = await m.catalog.createProduct(ctx, { code: 'RACE-1', name: 'کالای پرتقاضا', unit: 'عدد' });
-      await m.inventory.move(ctx, { type: 'in', warehouse_id: warehouses[0], item_id: p.id, quantity: STOCK });
-      return p.id;
-    });
-    const reports = await Promise.all(Array.from({ length: PROCESSES }, (_, i) => runWorker({
-      url: database.app_url, org_id: org, user_id: user, item_id: item, warehouse_ids: [warehouses[0] as string], operations: 25, mode: 'out', seed: i + 1,
-    })));
-    const issued = reports.reduce((sum, r) => sum + r.ok, 0);
-    const refused = reports.reduce((sum, r) => sum + (r.refused['inventory.insufficient_stock'] ?? 0), 0);
-    expect(issued).toBe(STOCK);
-    expect(refused).toBe(PROCESSES * 25 - STOCK);
-    const [level] = await ledgerCheck(item);
-    expect(level).toMatchObject({ quantity: '0.000', ledger: '0.000', rows: String(STOCK + 1) });
+/** Several processes issue one item with this much stock until each has tried `operations` times: exactly the stock is issued. */
+async function raceFor(code: string, stock: number, operations: number, lane?: MoveJob['lane']): Promise<void> {
+  const item = await asUser(db, org, user, async (ctx) => {
+    const p = await m.catalog.createProduct(ctx, { code, name: `کالای پرتقاضا ${code}`, unit: 'عدد' });
+    await m.inventory.move(ctx, { type: 'in', warehouse_id: warehouses[0], item_id: p.id, quantity: stock });
+    return p.id;
   });
+  const reports = await Promise.all(Array.from({ length: PROCESSES }, (_, i) => runWorker({
+    url: database.app_url, org_id: org, user_id: user, item_id: item, warehouse_ids: [warehouses[0] as string], operations, mode: 'out', seed: (lane ? 50 : 1) + i,
+    ...(lane ? { lane } : {}),
+  })));
+  expect(reports.reduce((sum, r) => sum + r.ok, 0)).toBe(stock);
+  expect(reports.reduce((sum, r) => sum + (r.refused['inventory.insufficient_stock'] ?? 0), 0)).toBe(PROCESSES * operations - stock);
+  const [level] = await ledgerCheck(item);
+  expect(level).toMatchObject({ quantity: '0.000', ledger: '0.000', rows: String(stock + 1) });
+}
 
-  it('issues exactly the stock there is through the movement lane, eight operators in each process', async () => {
-    const STOCK = 90;
-    const item = await asUser(db, org, user, async (ctx) => {
-      const p = await m.catalog.createProduct(ctx, { code: 'RACE-2', name: 'کالای پرتقاضا ۲', unit: 'عدد' });
-      await m.inventory.move(ctx, { type: 'in', warehouse_id: warehouses[0], item_id: p.id, quantity: STOCK });
-      return p.id;
-    });
-    const reports = await Promise.all(Array.from({ length: PROCESSES }, (_, i) => runWorker({
-      url: database.app_url, org_id: org, user_id: user, item_id: item, warehouse_ids: [warehouses[0] as string], operations: 40, mode: 'out', seed: 50 + i,
-      lane: { operators: 8 },
-    })));
-    expect(reports.reduce((sum, r) => sum + r.ok, 0)).toBe(STOCK);
-    expect(reports.reduce((sum, r) => sum + (r.refused['inventory.insufficient_stock'] ?? 0), 0)).toBe(PROCESSES * 40 - STOCK);
-    const [level] = await ledgerCheck(item);
-    expect(level).toMatchObject({ quantity: '0.000', ledger: '0.000', rows: String(STOCK + 1) });
+/**
+ * Several processes move one item in three warehouses at random: afterwards every balance equals its movements.
+ * `seed` also names the transfers' idempotency keys (one organisation: each run needs its own).
+ */
+async function mixedTraffic(code: string, operations: number, seed: number, lane?: MoveJob['lane']): Promise<MoveReport[]> {
+  const item = await asUser(db, org, user, async (ctx) => {
+    const p = await m.catalog.createProduct(ctx, { code, name: `کالای پرگردش ${code}`, unit: 'کیلوگرم' });
+    for (const w of warehouses) await m.inventory.move(ctx, { type: 'in', warehouse_id: w, item_id: p.id, quantity: 10 });
+    return p.id;
   });
+  const reports = await Promise.all(Array.from({ length: PROCESSES }, (_, i) => runWorker({
+    url: database.app_url, org_id: org, user_id: user, item_id: item, warehouse_ids: warehouses, operations, mode: 'mixed', seed: seed + i,
+    ...(lane ? { lane } : {}),
+  })));
+  expect(reports.reduce((sum, r) => sum + r.ok, 0)).toBeGreaterThan(0);
+  const levels = await ledgerCheck(item);
+  expect(levels).toHaveLength(3);
+  for (const level of levels) {
+    expect(level.quantity).toBe(level.ledger);
+    expect(level.movement_count).toBe(level.rows);
+    expect(Number(level.quantity)).toBeGreaterThanOrEqual(0);
+  }
+  const auditor = openTestDb(database.superuser_url, 1);
+  const types = await sql<{ type: string }>`select distinct type from inventory.movement where org_id = ${org} and item_id = ${item}`.execute(auditor.db);
+  await auditor.close();
+  expect(types.rows.map((r) => r.type).sort()).toEqual(['adjust', 'in', 'out', 'reversal', 'transfer_in', 'transfer_out']);
+  // Every refusal is an expected business outcome, never a crash.
+  const codes = new Set(reports.flatMap((r) => Object.keys(r.refused)));
+  for (const c of codes) expect(['inventory.insufficient_stock', 'inventory.already_reversed', 'inventory.cannot_reverse_reversal']).toContain(c);
+  return reports;
+}
+
+describe('stock under concurrent operators (separate processes)', () => {
+  it('issues exactly the stock there is when many operators take the same item at once', () => raceFor('RACE-1', 60, 25));
+
+  it('issues exactly the stock there is through the movement lane, eight operators in each process', () => raceFor('RACE-2', 90, 40, { operators: 8 }));
+
+  it('keeps every balance equal to the sum of its movements after mixed in/out/transfer/adjust/reversal traffic', () => mixedTraffic('MIX-1', 40, 100));
 
   it('keeps every balance equal to the sum of its movements after mixed traffic through the movement lane and beside it', async () => {
-    const item = await asUser(db, org, user, async (ctx) => {
-      const p = await m.catalog.createProduct(ctx, { code: 'MIX-2', name: 'کالای پرگردش ۲', unit: 'کیلوگرم' });
-      for (const w of warehouses) await m.inventory.move(ctx, { type: 'in', warehouse_id: w, item_id: p.id, quantity: 10 });
-      return p.id;
-    });
-    const reports = await Promise.all(Array.from({ length: PROCESSES }, (_, i) => runWorker({
-      url: database.app_url, org_id: org, user_id: user, item_id: item, warehouse_ids: warehouses, operations: 120, mode: 'mixed', seed: 200 + i,
-      lane: { operators: 8 },
-    })));
-    expect(reports.reduce((sum, r) => sum + r.ok, 0)).toBeGreaterThan(0);
+    const reports = await mixedTraffic('MIX-2', 120, 200, { operators: 8 });
     // Retried transfers (the same key twice at once) were answered with the first one's movements.
     expect(reports.reduce((sum, r) => sum + r.replayed, 0)).toBeGreaterThan(0);
-    const levels = await ledgerCheck(item);
-    expect(levels).toHaveLength(3);
-    for (const level of levels) {
-      expect(level.quantity).toBe(level.ledger);
-      expect(level.movement_count).toBe(level.rows);
-      expect(Number(level.quantity)).toBeGreaterThanOrEqual(0);
-    }
-    const codes = new Set(reports.flatMap((r) => Object.keys(r.refused)));
-    for (const code of codes) expect(['inventory.insufficient_stock', 'inventory.already_reversed', 'inventory.cannot_reverse_reversal']).toContain(code);
-  });
-
-  it('keeps every balance equal to the sum of its movements after mixed in/out/transfer/adjust/reversal traffic', async () => {
-    const item = await asUser(db, org, user, async (ctx) => {
-      const p = await m.catalog.createProduct(ctx, { code: 'MIX-1', name: 'کالای پرگردش', unit: 'کیلوگرم' });
-      for (const w of warehouses) await m.inventory.move(ctx, { type: 'in', warehouse_id: w, item_id: p.id, quantity: 10 });
-      return p.id;
-    });
-    const reports = await Promise.all(Array.from({ length: PROCESSES }, (_, i) => runWorker({
-      url: database.app_url, org_id: org, user_id: user, item_id: item, warehouse_ids: warehouses, operations: 40, mode: 'mixed', seed: 100 + i,
-    })));
-    expect(reports.reduce((sum, r) => sum + r.ok, 0)).toBeGreaterThan(0);
-    const levels = await ledgerCheck(item);
-    expect(levels).toHaveLength(3);
-    for (const level of levels) {
-      expect(level.quantity).toBe(level.ledger);
-      expect(level.movement_count).toBe(level.rows);
-      expect(Number(level.quantity)).toBeGreaterThanOrEqual(0);
-    }
-    const auditor = openTestDb(database.superuser_url, 1);
-    const types = await sql<{ type: string }>`select distinct type from inventory.movement where org_id = ${org} and item_id = ${item}`.execute(auditor.db);
-    await auditor.close();
-    expect(types.rows.map((r) => r.type).sort()).toEqual(['adjust', 'in', 'out', 'reversal', 'transfer_in', 'transfer_out']);
-    // Every refusal is an expected business outcome, never a crash.
-    const codes = new Set(reports.flatMap((r) => Object.keys(r.refused)));
-    for (const code of codes) expect(['inventory.insufficient_stock', 'inventory.already_reversed', 'inventory.cannot_reverse_reversal']).toContain(code);
   });
 });

@@ -32,7 +32,7 @@ export interface Leg {
   reverses_movement_id: string | null;
 }
 
-export interface Note { reason?: string | undefined; reference_type?: string | undefined; reference_id?: string | undefined; idempotency_key?: string | undefined }
+interface Note { reason?: string | undefined; reference_type?: string | undefined; reference_id?: string | undefined; idempotency_key?: string | undefined }
 
 export interface InventoryDeps {
   /** The pool the movement lane opens its transactions on (without it, submitMove is unavailable and the route writes one transaction per movement). */
