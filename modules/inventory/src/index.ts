@@ -52,7 +52,10 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
 /** Wires inventory to the catalog's item hooks (stock rows for new items; no deleting items with history). */
 export function createInventoryModule(deps: InventoryDeps): ModuleDefinition & { api: InventoryApi } {
   const service = createInventoryService(deps);
-  const lane = deps.db ? createMovementLane({ db: deps.db, audit: deps.audit, warehouses: deps.warehouses, service, ...(deps.logger ? { logger: deps.logger } : {}) }) : null;
+  const lane = deps.db ? createMovementLane({
+    db: deps.db, audit: deps.audit, warehouses: deps.warehouses, service,
+    ...(deps.logger ? { logger: deps.logger } : {}), ...(deps.movement_lane ? { limits: deps.movement_lane } : {}),
+  }) : null;
   deps.catalog.events.onItemsCreated((ctx, items) => service.onItemsCreated(ctx, items));
   deps.catalog.events.onItemsDeleting((ctx, items) => service.onItemsDeleting(ctx, items));
   const api: InventoryApi = {

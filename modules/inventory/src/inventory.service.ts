@@ -38,6 +38,8 @@ export interface InventoryDeps {
   /** The pool the movement lane opens its transactions on (without it, submitMove is unavailable and the route writes one transaction per movement). */
   db?: Db;
   logger?: Logger;
+  /** The movement lane's batch size and queue bound (defaults 64 and 5,000 per organisation and process). */
+  movement_lane?: { max_batch?: number; max_queued?: number };
   audit: AuditApi;
   catalog: CatalogApi;
   notify: NotifyApi;

@@ -203,6 +203,34 @@ describe('movement lane', () => {
     expect(level).toMatchObject({ quantity: '7.000', sum: '7.000' });
   });
 
+  it('answers inventory.busy beyond the queue\'s bound, and writes the queued movements once the way is free', async () => {
+    const small = createStockModules(m.orgs, { db, movement_lane: { max_batch: 2, max_queued: 3 } });
+    const p = await newProduct('L-10', 10);
+    // Another connection holds the stock row, as a long transaction would: the lane's batch waits behind it.
+    const holder = openTestDb(database.superuser_url, 1);
+    let release = (): void => {};
+    let locked = (): void => {};
+    const isLocked = new Promise<void>((resolve) => { locked = resolve; });
+    const holding = holder.db.transaction().execute(async (trx) => {
+      await sql`select 1 from inventory.stock_level where org_id = ${org} and item_id = ${p.id} for update`.execute(trx);
+      locked();
+      await new Promise<void>((resolve) => { release = resolve; });
+    });
+    await isLocked;
+    const answered: string[] = [];
+    const pending = Array.from({ length: 5 }, (_, i) => small.inventory.submitMove(userContext(org, operator), { type: 'out', warehouse_id: main, item_id: p.id, quantity: 1 })
+      .then(() => { answered.push(`ok-${i}`); return 'ok'; }, (e: unknown) => { answered.push(`refused-${i}`); return e instanceof AppError ? e.code : String(e); }));
+    // Three wait in the queue; the two beyond its bound are told at once to retry later.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(answered.sort()).toEqual(['refused-3', 'refused-4']);
+    release();
+    await holding;
+    await holder.close();
+    expect(await Promise.all(pending)).toEqual(['ok', 'ok', 'ok', 'inventory.busy', 'inventory.busy']);
+    const [level] = await ledger(p.id);
+    expect(level).toMatchObject({ quantity: '7.000', sum: '7.000', movements: '4' });
+  });
+
   it('tells the people responsible once when two units of a batch take a balance below its minimum', async () => {
     const p = await newProduct('L-8', 10);
     await as((ctx) => m.inventory.setItemMinimum(ctx, p.id, { min_quantity: 5 }));

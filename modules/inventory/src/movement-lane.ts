@@ -75,6 +75,8 @@ export interface MovementLaneDeps {
   warehouses: WarehouseDirectory;
   service: InventoryService;
   logger?: Logger;
+  /** Defaults MAX_BATCH and MAX_QUEUED_PER_LANE (tests make them small). */
+  limits?: { max_batch?: number; max_queued?: number };
 }
 
 /** A stored movement as inventory.apply_units returns it for a replay (to_jsonb of the row). */
@@ -90,6 +92,8 @@ function storedRow(json: Record<string, unknown>): MovementRow {
 
 export function createMovementLane(deps: MovementLaneDeps) {
   const lanes = new Map<string, Lane>();
+  const maxBatch = deps.limits?.max_batch ?? MAX_BATCH;
+  const maxQueued = deps.limits?.max_queued ?? MAX_QUEUED_PER_LANE;
 
   /** The legs of one unit in the order inventory.apply_units tries them: a leg that may be refused first, so a refused unit wrote nothing. */
   function legsOf(unit: Unit, u: number, first_n: number): UnitLeg[] {
@@ -278,7 +282,7 @@ export function createMovementLane(deps: MovementLaneDeps) {
 
   function pump(lane: Lane): void {
     while (lane.in_flight < IN_FLIGHT_PER_LANE && lane.applying === 0 && lane.queue.length > 0) {
-      const waiting = lane.queue.splice(0, MAX_BATCH);
+      const waiting = lane.queue.splice(0, maxBatch);
       lane.in_flight += 1;
       lane.applying += 1;
       void settle(lane, waiting).finally(() => {
@@ -300,7 +304,7 @@ export function createMovementLane(deps: MovementLaneDeps) {
       const plan = planMove(input);
       const lane = lanes.get(org_id) ?? { org_id, queue: [], in_flight: 0, applying: 0, scheduled: false };
       lanes.set(org_id, lane);
-      if (lane.queue.length >= MAX_QUEUED_PER_LANE) throw new AppError('inventory.busy');
+      if (lane.queue.length >= maxQueued) throw new AppError('inventory.busy');
       const done = new Promise<MoveResult>((resolve, reject) => lane.queue.push({ unit: { ctx, input, options, plan }, resolve, reject }));
       schedule(lane);
       return done;

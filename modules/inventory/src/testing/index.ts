@@ -43,11 +43,11 @@ export interface StockModules {
 }
 
 /** `db`: the pool the movement lane opens its transactions on (needed for `inventory.submitMove`). */
-export function createStockModules(orgs: FakeOrgs = createFakeOrgs(), options: { db?: Db } = {}): StockModules {
+export function createStockModules(orgs: FakeOrgs = createFakeOrgs(), options: { db?: Db; movement_lane?: { max_batch?: number; max_queued?: number } } = {}): StockModules {
   const audit = createAuditApi();
   const notify = createNotifyApi();
   const catalog = createCatalogModule({ audit });
-  const inventory = createInventoryModule({ ...(options.db ? { db: options.db } : {}), audit, catalog: catalog.api, notify, warehouses: orgs, recipients: orgs });
+  const inventory = createInventoryModule({ ...(options.db ? { db: options.db } : {}), ...(options.movement_lane ? { movement_lane: options.movement_lane } : {}), audit, catalog: catalog.api, notify, warehouses: orgs, recipients: orgs });
   return { catalog: catalog.api, inventory: inventory.api, notify, orgs, modules: [catalog, inventory] };
 }
 
