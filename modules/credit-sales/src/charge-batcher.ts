@@ -10,11 +10,12 @@
  *
  * Correctness never depends on the batching: it is the database's row lock and the guarded balance
  * that keep several processes and server instances right; the batching only makes one hot seller
- * cost one transaction per batch instead of one per charge. Queues are bounded (busy → 429).
+ * cost one transaction per batch instead of one per charge. Queues are bounded (busy → 429). The queueing
+ * itself is `createBatchLanes` (@chaharsu/kit), shared with inventory's movement lane.
  */
 import type { Logger } from 'pino';
 import { inTransaction, pgConstraint, pgErrorCode, type Db } from '@chaharsu/db';
-import { AppError, assert, newId, systemContext } from '@chaharsu/kit';
+import { AppError, assert, createBatchLanes, newId, systemContext } from '@chaharsu/kit';
 import type { LedgerApi, TransferInput } from '@chaharsu/ledger';
 import { creditSalesRepository as repo, type ChargeRow, type NewChargeRow } from './credit-sales.repository.js';
 import type { SellerRef } from './seller-directory.js';
@@ -30,8 +31,8 @@ export const MAX_QUEUED_PER_LANE = 20_000;
  */
 export const LANES_PER_ORG = 1;
 /**
- * Two transactions per lane may be in flight: while one commits (WAL flush), the next has already sent
- * BEGIN and its lock request, which PostgreSQL grants the moment the first commits — the commit
+ * Two transactions per lane may be in flight: once one has decided (its charges written, its commit next), the
+ * next sends BEGIN and its lock request, which PostgreSQL grants the moment the first commits — the commit
  * latency and the round trips before the lock are hidden. The row lock keeps them correct.
  */
 export const IN_FLIGHT_PER_LANE = 2;
@@ -49,8 +50,6 @@ export type ChargeDecision =
   | { outcome: 'accepted' | 'refused'; replayed: boolean; row: ChargeRow }
   | { outcome: 'key_reused' };
 
-interface Waiting { charge: PendingCharge; resolve: (d: ChargeDecision) => void; reject: (e: unknown) => void }
-interface Lane { org_id: string; queue: Waiting[]; in_flight: number }
 
 function laneOf(seller_id: string): number {
   let h = 0;
@@ -73,10 +72,8 @@ function sameRequest(row: ChargeRow, c: PendingCharge): boolean {
 }
 
 export function createChargeBatcher(deps: { db: Db; ledger: LedgerApi; logger: Logger }) {
-  const lanes = new Map<string, Lane>();
-
   /** Decides and records one batch in one transaction; returns one decision per waiting charge, in order. */
-  async function runBatch(org_id: string, batch: PendingCharge[]): Promise<ChargeDecision[]> {
+  async function runBatch(org_id: string, batch: PendingCharge[], decided: () => void): Promise<ChargeDecision[]> {
     return inTransaction(deps.db, { org_id, user_id: null }, async (tx) => {
       const ctx = { ...systemContext(deps.logger, 'credit_sales.charge', org_id), db: tx };
       // The probe comes before the lock, so it travels with `begin` and does not lengthen the time a hot
@@ -124,6 +121,7 @@ export function createChargeBatcher(deps: { db: Db; ledger: LedgerApi; logger: L
         };
       });
       await repo.insertCharges(tx, org_id, locked.now, rows);
+      decided();
       const byKey = new Map(rows.map((r) => [keyOf(r.seller_id, r.idempotency_key), { ...r, created_at: locked.now }]));
       return decisions.map((d): ChargeDecision => {
         if ('fresh' in d) {
@@ -142,10 +140,10 @@ export function createChargeBatcher(deps: { db: Db; ledger: LedgerApi; logger: L
   }
 
   /** A batch that lost a race on an idempotency key (see runBatch) runs again; nothing of it had committed. */
-  async function runBatchRetryingKeyRaces(org_id: string, batch: PendingCharge[]): Promise<ChargeDecision[]> {
+  async function runBatchRetryingKeyRaces(org_id: string, batch: PendingCharge[], decided: () => void): Promise<ChargeDecision[]> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await runBatch(org_id, batch);
+        return await runBatch(org_id, batch, decided);
       } catch (error) {
         if (attempt >= KEY_RACE_ATTEMPTS || !isChargeKeyConflict(error)) throw error;
         deps.logger.info({ batch_size: batch.length, attempt }, 'charge batch met a concurrent charge with the same key; running it again');
@@ -153,35 +151,28 @@ export function createChargeBatcher(deps: { db: Db; ledger: LedgerApi; logger: L
     }
   }
 
-  /** Starts a batch when the lane has a free slot; when it ends, the next batch takes whatever queued meanwhile. */
-  function pump(lane: Lane, laneKey: string): void {
-    while (lane.in_flight < IN_FLIGHT_PER_LANE && lane.queue.length > 0) {
-      const waiting = lane.queue.splice(0, MAX_BATCH);
-      lane.in_flight += 1;
-      runBatchRetryingKeyRaces(lane.org_id, waiting.map((w) => w.charge)).then(
-        (decisions) => waiting.forEach((w, i) => w.resolve(decisions[i] as ChargeDecision)),
-        (error: unknown) => {
-          // Nothing of this batch committed: every waiting request fails and may retry with its key.
-          deps.logger.error({ err: error, batch_size: waiting.length }, 'charge batch failed');
-          for (const w of waiting) w.reject(error);
-        },
-      ).finally(() => {
-        lane.in_flight -= 1;
-        if (lane.queue.length > 0) pump(lane, laneKey);
-        else if (lane.in_flight === 0) lanes.delete(laneKey);
-      });
-    }
-  }
+  const lanes = createBatchLanes<PendingCharge, ChargeDecision>({
+    max_batch: MAX_BATCH,
+    max_queued: MAX_QUEUED_PER_LANE,
+    in_flight: IN_FLIGHT_PER_LANE,
+    busy: () => new AppError('credit_sales.busy'),
+    async run(_lane, waiting, ready) {
+      const org_id = waiting[0]?.value.seller.org_id;
+      assert(org_id, 'a batch has charges');
+      try {
+        const decisions = await runBatchRetryingKeyRaces(org_id, waiting.map((w) => w.value), ready);
+        waiting.forEach((w, i) => w.resolve(decisions[i] as ChargeDecision));
+      } catch (error) {
+        // Nothing of this batch committed: every waiting request fails and may retry with its key.
+        deps.logger.error({ err: error, batch_size: waiting.length }, 'charge batch failed');
+        for (const w of waiting) w.reject(error);
+      }
+    },
+  });
 
   return {
     submit(charge: PendingCharge): Promise<ChargeDecision> {
-      const laneKey = `${charge.seller.org_id}:${laneOf(charge.seller.id)}`;
-      const lane = lanes.get(laneKey) ?? { org_id: charge.seller.org_id, queue: [], in_flight: 0 };
-      lanes.set(laneKey, lane);
-      if (lane.queue.length >= MAX_QUEUED_PER_LANE) return Promise.reject(new AppError('credit_sales.busy'));
-      const decided = new Promise<ChargeDecision>((resolve, reject) => lane.queue.push({ charge, resolve, reject }));
-      pump(lane, laneKey);
-      return decided;
+      return lanes.submit(`${charge.seller.org_id}:${laneOf(charge.seller.id)}`, charge);
     },
   };
 }

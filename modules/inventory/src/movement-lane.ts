@@ -20,7 +20,7 @@
  */
 import type { Logger } from 'pino';
 import { inTransaction, pgErrorCode, type Db } from '@chaharsu/db';
-import { AppError, assert, type RequestContext } from '@chaharsu/kit';
+import { AppError, assert, createBatchLanes, type LaneItem, type RequestContext } from '@chaharsu/kit';
 import { rlsScopeOf, type Ctx } from '@chaharsu/http';
 import type { AuditApi } from '@chaharsu/audit';
 import type { CatalogItem } from '@chaharsu/catalog';
@@ -64,9 +64,7 @@ export interface SubmitOptions extends MoveOptions {
 }
 
 interface Unit { ctx: RequestContext; input: MovementCreate; options: SubmitOptions; plan: MovePlan }
-interface Waiting { unit: Unit; resolve: (r: MoveResult) => void; reject: (e: unknown) => void }
-/** `applying`: batches not yet past their inventory.apply_units call (the part that takes the database's time). */
-interface Lane { org_id: string; queue: Waiting[]; in_flight: number; applying: number; scheduled: boolean }
+type Waiting = LaneItem<Unit, MoveResult>;
 type Decision = { ok: MoveResult } | { error: unknown };
 
 export interface MovementLaneDeps {
@@ -91,9 +89,6 @@ function storedRow(json: Record<string, unknown>): MovementRow {
 }
 
 export function createMovementLane(deps: MovementLaneDeps) {
-  const lanes = new Map<string, Lane>();
-  const maxBatch = deps.limits?.max_batch ?? MAX_BATCH;
-  const maxQueued = deps.limits?.max_queued ?? MAX_QUEUED_PER_LANE;
 
   /** The legs of one unit in the order inventory.apply_units tries them: a leg that may be refused first, so a refused unit wrote nothing. */
   function legsOf(unit: Unit, u: number, first_n: number): UnitLeg[] {
@@ -234,17 +229,11 @@ export function createMovementLane(deps: MovementLaneDeps) {
     });
   }
 
-  async function settle(lane: Lane, waiting: Waiting[]): Promise<void> {
-    let applying = true;
-    const applied = (): void => {
-      if (!applying) return;
-      applying = false;
-      lane.applying -= 1;
-      pump(lane);
-    };
-    const state = { committing: false, applied };
+  /** One batch: written together; after a failure before its commit, unit by unit (see the module's comment). */
+  async function settle(org_id: string, waiting: Waiting[], ready: () => void): Promise<void> {
+    const state = { committing: false, applied: ready };
     try {
-      const decisions = await runBatch(lane.org_id, waiting.map((w) => w.unit), state);
+      const decisions = await runBatch(org_id, waiting.map((w) => w.value), state);
       waiting.forEach((w, i) => {
         const d = decisions[i];
         assert(d, 'a decision for every unit');
@@ -260,37 +249,19 @@ export function createMovementLane(deps: MovementLaneDeps) {
         return;
       }
       deps.logger?.warn({ err: error, batch_size: waiting.length }, 'movement batch failed before its commit; running its units one by one');
-      await Promise.all(waiting.map((w) => runAlone(w.unit).then(w.resolve, w.reject)));
-    } finally {
-      applied();
+      ready();
+      await Promise.all(waiting.map((w) => runAlone(w.value).then(w.resolve, w.reject)));
     }
   }
 
-  /**
-   * Pumps the lane after one turn of the event loop: requests that arrive together (and callers that move again
-   * the moment their answer comes) join one batch instead of the first of them starting a batch of its own.
-   */
-  function schedule(lane: Lane): void {
-    if (lane.scheduled) return;
-    lane.scheduled = true;
-    setImmediate(() => {
-      lane.scheduled = false;
-      if (lane.queue.length > 0) pump(lane);
-      else if (lane.in_flight === 0) lanes.delete(lane.org_id);
-    });
-  }
-
-  function pump(lane: Lane): void {
-    while (lane.in_flight < IN_FLIGHT_PER_LANE && lane.applying === 0 && lane.queue.length > 0) {
-      const waiting = lane.queue.splice(0, maxBatch);
-      lane.in_flight += 1;
-      lane.applying += 1;
-      void settle(lane, waiting).finally(() => {
-        lane.in_flight -= 1;
-        schedule(lane);
-      });
-    }
-  }
+  // One lane per organisation; its next batch may start once the running one has applied its legs.
+  const lanes = createBatchLanes<Unit, MoveResult>({
+    max_batch: deps.limits?.max_batch ?? MAX_BATCH,
+    max_queued: deps.limits?.max_queued ?? MAX_QUEUED_PER_LANE,
+    in_flight: IN_FLIGHT_PER_LANE,
+    busy: () => new AppError('inventory.busy'),
+    run: settle,
+  });
 
   return {
     /**
@@ -301,13 +272,7 @@ export function createMovementLane(deps: MovementLaneDeps) {
     async submit(ctx: RequestContext, input: MovementCreate, options: SubmitOptions = {}): Promise<MoveResult> {
       const org_id = ctx.org_id;
       assert(org_id, 'inventory needs an organisation in the context');
-      const plan = planMove(input);
-      const lane = lanes.get(org_id) ?? { org_id, queue: [], in_flight: 0, applying: 0, scheduled: false };
-      lanes.set(org_id, lane);
-      if (lane.queue.length >= maxQueued) throw new AppError('inventory.busy');
-      const done = new Promise<MoveResult>((resolve, reject) => lane.queue.push({ unit: { ctx, input, options, plan }, resolve, reject }));
-      schedule(lane);
-      return done;
+      return lanes.submit(org_id, { ctx, input, options, plan: planMove(input) });
     },
   };
 }
