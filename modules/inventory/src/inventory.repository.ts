@@ -22,11 +22,12 @@ export interface AppliedItemLeg {
 export type NewLegRow = Omit<NewMovementRow, 'product_id' | 'variant_id' | 'quantity_after'>;
 
 /** A leg as inventory.apply_units reads it. */
-export interface UnitLeg {
-  n: number; u: number; id: string; type: MovementRow['type']; warehouse_id: string; item_id: string; delta: string; allow_negative: boolean;
-  counter_warehouse_id: string | null; transfer_id: string | null; reverses_movement_id: string | null; user_id: string | null;
-  employee_id: string | null; actor_kind: string; actor_id: string | null; reason: string | null; reference_type: string | null;
-  reference_id: string | null; idempotency_key: string | null;
+export interface UnitLeg extends NewLegRow {
+  /** The leg's order in the batch, and its unit's index. */
+  n: number; u: number;
+  /** The function reads the signed quantity as `delta` (the row's other fields by their own names; `org_id` and `quantity_delta` are ignored). */
+  delta: string;
+  allow_negative: boolean;
 }
 
 /** One row of inventory.apply_units: a tried leg (as apply_item_leg answers), or one stored movement of a replayed unit. */

@@ -1,4 +1,4 @@
-import { AppError, assert, newId, type Actor } from '@chaharsu/kit';
+import { AppError, assert, newId, type Actor, type RequestContext } from '@chaharsu/kit';
 import type { Logger } from 'pino';
 import { pgConstraint, pgErrorCode, type Db } from '@chaharsu/db';
 import type { Ctx } from '@chaharsu/http';
@@ -108,6 +108,42 @@ export function replayOf(rows: MovementRow[], expect: { item_id?: string; types:
   return { movements: rows.map((r) => toMovementDto(r)), replayed: true };
 }
 
+/** Whether a leg may take its balance below zero: a receipt always; an issue only for a sale already made elsewhere. */
+export function mayGoNegative(leg: Pick<Leg, 'delta'>, options: MoveOptions): boolean {
+  return leg.delta > 0 || options.allow_negative === true;
+}
+
+/** A leg's ledger row as the request writes it; its call (apply_item_leg) adds the item's product and variant. */
+export function newLegRow(ctx: RequestContext, item_id: string, leg: Leg, note: Note, options: MoveOptions, with_key: boolean): NewLegRow {
+  assert(ctx.org_id, 'inventory needs an organisation in the context');
+  const who = actorIds(ctx.actor);
+  return {
+    org_id: ctx.org_id, id: leg.id, type: leg.type, warehouse_id: leg.warehouse_id, item_id,
+    quantity_delta: qty(leg.delta), counter_warehouse_id: leg.counter_warehouse_id, transfer_id: leg.transfer_id,
+    reverses_movement_id: leg.reverses_movement_id, user_id: who.user_id, employee_id: options.employee_id ?? null, actor_kind: ctx.actor.kind,
+    actor_id: who.actor_id, reason: note.reason ?? null, reference_type: note.reference_type ?? null, reference_id: note.reference_id ?? null,
+    idempotency_key: with_key ? note.idempotency_key ?? null : null,
+  };
+}
+
+/** What an applied leg's call answered: the ledger row's time and balance, and the item it looked up. */
+type AppliedAnswer = Pick<AppliedItemLeg, 'product_id' | 'variant_id' | 'code' | 'name' | 'is_active' | 'created_at' | 'quantity_after'>;
+
+/** The ledger row an applied leg wrote. */
+export function appliedMovement(row: NewLegRow, applied: AppliedAnswer): MovementRow {
+  const { product_id, created_at, quantity_after } = applied;
+  assert(product_id !== null && created_at !== null && quantity_after !== null, 'an applied leg has its item and ledger row');
+  return { ...row, product_id, variant_id: applied.variant_id, quantity_after, created_at };
+}
+
+/** The catalog item an applied leg named (its lookup came back with the leg; `unit_name`: the item's unit). */
+export function appliedItem(item_id: string, applied: AppliedAnswer, unit_name: string | null): CatalogItem {
+  return {
+    item_id, product_id: applied.product_id ?? '', variant_id: applied.variant_id, code: applied.code ?? '', name: applied.name ?? '',
+    unit: unit_name ?? '', is_active: applied.is_active === true, has_variants: false,
+  };
+}
+
 /** A refused leg as the caller's error: why, with the balance available when the stock is short. */
 export function refusalOf(applied: { outcome: string; code: string | null; available: string | null }, item_id: string, leg: Pick<Leg, 'warehouse_id' | 'delta'>): AppError {
   if (applied.outcome === 'item_not_found') return new AppError('inventory.item_not_found');
@@ -166,29 +202,17 @@ export function createInventoryService(deps: InventoryDeps) {
    * a product with variants, not enough stock) throws; the caller's transaction then rolls back every leg.
    */
   async function write(ctx: Ctx, item_id: string, legs: Leg[], note: Note, options: MoveOptions): Promise<MoveResult> {
-    const org_id = orgOf(ctx);
-    const who = actorIds(ctx.actor);
     const written = new Map<string, MovementRow>();
     const crossed: Array<{ warehouse_id: string; quantity: string; min_quantity: string }> = [];
     let item: CatalogItem | undefined;
     for (const leg of [...legs].sort((a, b) => a.warehouse_id.localeCompare(b.warehouse_id))) {
-      const row: NewLegRow = {
-        org_id, id: leg.id, type: leg.type, warehouse_id: leg.warehouse_id, item_id,
-        quantity_delta: qty(leg.delta), counter_warehouse_id: leg.counter_warehouse_id, transfer_id: leg.transfer_id,
-        reverses_movement_id: leg.reverses_movement_id, user_id: who.user_id, employee_id: options.employee_id ?? null, actor_kind: ctx.actor.kind,
-        actor_id: who.actor_id, reason: note.reason ?? null, reference_type: note.reference_type ?? null, reference_id: note.reference_id ?? null,
-        idempotency_key: leg === legs[0] ? note.idempotency_key ?? null : null,
-      };
-      const applied = await applyLeg(ctx, row, leg.delta > 0 || options.allow_negative === true);
+      const row = newLegRow(ctx, item_id, leg, note, options, leg === legs[0]);
+      const applied = await applyLeg(ctx, row, mayGoNegative(leg, options));
       if (applied.outcome !== 'applied') throw refusalOf(applied, item_id, leg);
-      const { product_id, created_at, quantity_after } = applied;
-      assert(product_id !== null && created_at !== null && quantity_after !== null, 'an applied leg has its item and ledger row');
-      item ??= {
-        item_id, product_id, variant_id: applied.variant_id, code: applied.code ?? '', name: applied.name ?? '', unit: applied.unit ?? '',
-        is_active: applied.is_active === true, has_variants: false,
-      };
-      written.set(row.id, { ...row, product_id, variant_id: applied.variant_id, quantity_after, created_at });
-      if (applied.low_alert && applied.min_quantity !== null) crossed.push({ warehouse_id: leg.warehouse_id, quantity: quantity_after, min_quantity: applied.min_quantity });
+      const movement = appliedMovement(row, applied);
+      item ??= appliedItem(item_id, applied, applied.unit);
+      written.set(row.id, movement);
+      if (applied.low_alert && applied.min_quantity !== null) crossed.push({ warehouse_id: leg.warehouse_id, quantity: movement.quantity_after, min_quantity: applied.min_quantity });
     }
     if (item) for (const level of crossed) await tellLow(ctx, level, item);
     const result = legs.map((leg) => written.get(leg.id)).filter((r): r is MovementRow => !!r).map((r) => toMovementDto(r));

@@ -23,13 +23,12 @@ import { inTransaction, pgErrorCode, type Db } from '@chaharsu/db';
 import { AppError, assert, createBatchLanes, type LaneItem, type RequestContext } from '@chaharsu/kit';
 import { rlsScopeOf, type Ctx } from '@chaharsu/http';
 import type { AuditApi } from '@chaharsu/audit';
-import type { CatalogItem } from '@chaharsu/catalog';
 import { stockRepository as stock, type AppliedUnitLeg, type UnitLeg } from './inventory.repository.js';
 import type { MovementRow } from './inventory.tables.js';
 import type { MovementCreate, MoveResult } from './inventory.contracts.js';
 import type { WarehouseDirectory } from './inventory.ports.js';
 import {
-  actorIds, planMove, qty, refusalOf, replayOf, toMovementDto, type InventoryService, type MoveOptions, type MovePlan,
+  appliedItem, appliedMovement, mayGoNegative, newLegRow, planMove, qty, refusalOf, replayOf, toMovementDto, type InventoryService, type MoveOptions, type MovePlan,
 } from './inventory.service.js';
 
 export const MAX_BATCH = 64;
@@ -92,17 +91,12 @@ export function createMovementLane(deps: MovementLaneDeps) {
 
   /** The legs of one unit in the order inventory.apply_units tries them: a leg that may be refused first, so a refused unit wrote nothing. */
   function legsOf(unit: Unit, u: number, first_n: number): UnitLeg[] {
-    const who = actorIds(unit.ctx.actor);
-    const allow = (delta: number) => delta > 0 || unit.options.allow_negative === true;
-    const ordered = [...unit.plan.legs].sort((a, b) => Number(allow(a.delta)) - Number(allow(b.delta)) || a.warehouse_id.localeCompare(b.warehouse_id));
-    const input = unit.input;
-    return ordered.map((leg, i) => ({
-      n: first_n + i, u, id: leg.id, type: leg.type, warehouse_id: leg.warehouse_id, item_id: unit.plan.item_id, delta: qty(leg.delta),
-      allow_negative: allow(leg.delta), counter_warehouse_id: leg.counter_warehouse_id, transfer_id: leg.transfer_id,
-      reverses_movement_id: leg.reverses_movement_id, user_id: who.user_id, employee_id: unit.options.employee_id ?? null,
-      actor_kind: unit.ctx.actor.kind, actor_id: who.actor_id, reason: input.reason ?? null, reference_type: input.reference_type ?? null,
-      reference_id: input.reference_id ?? null, idempotency_key: i === 0 ? input.idempotency_key ?? null : null,
-    }));
+    const allow = (leg: { delta: number }) => mayGoNegative(leg, unit.options);
+    const ordered = [...unit.plan.legs].sort((a, b) => Number(allow(a)) - Number(allow(b)) || a.warehouse_id.localeCompare(b.warehouse_id));
+    return ordered.map((leg, i) => {
+      const row = newLegRow(unit.ctx, unit.plan.item_id, leg, unit.input, unit.options, i === 0);
+      return { ...row, n: first_n + i, u, delta: row.quantity_delta, allow_negative: allow(leg) };
+    });
   }
 
   /** One unit's answer from its rows of inventory.apply_units; the movements it wrote, for the low-stock notices. */
@@ -122,14 +116,8 @@ export function createMovementLane(deps: MovementLaneDeps) {
     const crossed: Array<{ row: AppliedUnitLeg; leg: UnitLeg }> = [];
     for (const row of rows) {
       const leg = legs.find((l) => l.id === row.leg_id);
-      assert(leg && row.product_id !== null && row.created_at !== null && row.quantity_after !== null, 'an applied leg has its item and ledger row');
-      written.set(leg.id, {
-        org_id: unit.ctx.org_id ?? '', id: leg.id, created_at: row.created_at, type: leg.type, warehouse_id: leg.warehouse_id, item_id: leg.item_id,
-        product_id: row.product_id, variant_id: row.variant_id, quantity_delta: leg.delta, quantity_after: row.quantity_after,
-        counter_warehouse_id: leg.counter_warehouse_id, transfer_id: leg.transfer_id, reverses_movement_id: leg.reverses_movement_id,
-        user_id: leg.user_id, employee_id: leg.employee_id, actor_kind: leg.actor_kind, actor_id: leg.actor_id, reason: leg.reason,
-        reference_type: leg.reference_type, reference_id: leg.reference_id, idempotency_key: leg.idempotency_key,
-      });
+      assert(leg, 'an applied row names one of the unit\'s legs');
+      written.set(leg.id, appliedMovement(leg, row));
       if (row.low_alert && row.min_quantity !== null) crossed.push({ row, leg });
     }
     // The answer lists the legs in the request's order (a transfer: out, then in), as the unbatched path does.
@@ -199,11 +187,8 @@ export function createMovementLane(deps: MovementLaneDeps) {
           const key = `${leg.warehouse_id}:${leg.item_id}`;
           if (told.has(key)) continue;
           told.add(key);
-          const item: CatalogItem = {
-            item_id: leg.item_id, product_id: row.product_id ?? '', variant_id: row.variant_id, code: row.code ?? '', name: row.name ?? '',
-            unit: row.unit_name ?? '', is_active: row.is_active === true, has_variants: false,
-          };
-          await deps.service.tellLow(ctx, { warehouse_id: leg.warehouse_id, quantity: row.quantity_after ?? '0', min_quantity: row.min_quantity ?? '0' }, item);
+          await deps.service.tellLow(ctx, { warehouse_id: leg.warehouse_id, quantity: row.quantity_after ?? '0', min_quantity: row.min_quantity ?? '0' },
+            appliedItem(leg.item_id, row, row.unit_name));
         }
         const movements = decided.result.movements;
         audited.push({ ctx: unit.ctx, entry: { action: `inventory.movement.${unit.plan.legs[0]?.type ?? 'unknown'}`, entity_type: 'inventory.movement', entity_id: movements[0]?.id ?? null, after: movements } });
