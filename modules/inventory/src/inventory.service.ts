@@ -2,7 +2,7 @@ import { AppError, assert, newId, type Actor, type RequestContext } from '@chaha
 import type { Logger } from 'pino';
 import { pgConstraint, pgErrorCode, type Db } from '@chaharsu/db';
 import type { Ctx } from '@chaharsu/http';
-import type { AuditApi } from '@chaharsu/audit';
+import type { AuditApi, AuditEntry } from '@chaharsu/audit';
 import type { CatalogApi, CatalogItem } from '@chaharsu/catalog';
 import type { NotifyApi } from '@chaharsu/notify';
 import { movementRepository as movements, stockRepository as stock, type AppliedItemLeg, type NewLegRow } from './inventory.repository.js';
@@ -144,6 +144,11 @@ export function appliedItem(item_id: string, applied: AppliedAnswer, unit_name: 
   };
 }
 
+/** The audit record of a movement request: its type and the legs it wrote. */
+export function movementAuditEntry(type: Leg['type'] | undefined, movements: MovementDto[]): AuditEntry {
+  return { action: `inventory.movement.${type ?? 'unknown'}`, entity_type: 'inventory.movement', entity_id: movements[0]?.id ?? null, after: movements };
+}
+
 /** A refused leg as the caller's error: why, with the balance available when the stock is short. */
 export function refusalOf(applied: { outcome: string; code: string | null; available: string | null }, item_id: string, leg: Pick<Leg, 'warehouse_id' | 'delta'>): AppError {
   if (applied.outcome === 'item_not_found') return new AppError('inventory.item_not_found');
@@ -216,7 +221,7 @@ export function createInventoryService(deps: InventoryDeps) {
     }
     if (item) for (const level of crossed) await tellLow(ctx, level, item);
     const result = legs.map((leg) => written.get(leg.id)).filter((r): r is MovementRow => !!r).map((r) => toMovementDto(r));
-    await audit.record(ctx, { action: `inventory.movement.${legs[0]?.type ?? 'unknown'}`, entity_type: 'inventory.movement', entity_id: result[0]?.id ?? null, after: result });
+    await audit.record(ctx, movementAuditEntry(legs[0]?.type, result));
     return { movements: result, replayed: false };
   }
 

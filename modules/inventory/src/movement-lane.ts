@@ -28,7 +28,7 @@ import type { MovementRow } from './inventory.tables.js';
 import type { MovementCreate, MoveResult } from './inventory.contracts.js';
 import type { WarehouseDirectory } from './inventory.ports.js';
 import {
-  appliedItem, appliedMovement, mayGoNegative, newLegRow, planMove, qty, refusalOf, replayOf, toMovementDto, type InventoryService, type MoveOptions, type MovePlan,
+  appliedItem, appliedMovement, mayGoNegative, movementAuditEntry, newLegRow, planMove, qty, refusalOf, replayOf, toMovementDto, type InventoryService, type MoveOptions, type MovePlan,
 } from './inventory.service.js';
 
 export const MAX_BATCH = 64;
@@ -166,7 +166,11 @@ export function createMovementLane(deps: MovementLaneDeps) {
       const rowsOfUnit = new Map<number, AppliedUnitLeg[]>();
       const applied = legs.length > 0 ? await stock.applyUnits(tx, org_id, legs) : [];
       state.applied();
-      for (const row of applied) rowsOfUnit.set(row.unit, [...(rowsOfUnit.get(row.unit) ?? []), row]);
+      for (const row of applied) {
+        const rows = rowsOfUnit.get(row.unit);
+        if (rows) rows.push(row);
+        else rowsOfUnit.set(row.unit, [row]);
+      }
       const told = new Set<string>();
       const audited: Parameters<AuditApi['recordMany']>[1] = [];
       for (const [u, unitLegs] of legsOfUnit) {
@@ -191,7 +195,7 @@ export function createMovementLane(deps: MovementLaneDeps) {
             appliedItem(leg.item_id, row, row.unit_name));
         }
         const movements = decided.result.movements;
-        audited.push({ ctx: unit.ctx, entry: { action: `inventory.movement.${unit.plan.legs[0]?.type ?? 'unknown'}`, entity_type: 'inventory.movement', entity_id: movements[0]?.id ?? null, after: movements } });
+        audited.push({ ctx: unit.ctx, entry: movementAuditEntry(unit.plan.legs[0]?.type, movements) });
         await unit.options.after?.(ctx, decided.result);
       }
       // One statement for the batch's audit records (it travels with the commit).
