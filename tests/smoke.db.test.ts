@@ -131,6 +131,25 @@ describe('test database', () => {
       await expect(inTransaction(db, { org_id, user_id: null }, async (tx) => { await note('dropped').execute(tx); throw new Error('changed my mind'); })).rejects.toThrow('changed my mind');
       expect(sent).toEqual([]);
       expect((await sql<{ text: string }>`select text from smoke_notes order by text`.execute(db)).rows.map((r) => r.text)).toEqual(['first', 'second', 'third']);
+
+      // A statement marked `commits` travels with commit: its answer arrives once the transaction is durable.
+      const last = (text: string) => sql<{ n: number }>`${prepared('smoke_last', { commits: true })}
+        with added as (insert into smoke_notes (text) values (${text}::text) returning 1) select count(*)::int as n from smoke_notes`;
+      expect(await inTransaction(db, { org_id, user_id: null }, async (tx) => (await last('fourth').execute(tx)).rows[0]?.n)).toBe(3); // first use: parsed, then commit
+      sent.length = 0;
+      expect(await inTransaction(db, { org_id, user_id: null }, async (tx) => (await last('fifth').execute(tx)).rows[0]?.n)).toBe(4);
+      expect(sent).toEqual([expect.stringMatching(/^begin;\nselect set_config.*;\nexecute smoke_last\('fifth'\);\ncommit$/s)]);
+      // If it fails, nothing of the transaction stays and the connection is usable; nothing may follow it.
+      const refused = await inTransaction(db, { org_id, user_id: null }, async (tx) => {
+        await note('before the refused last').execute(tx);
+        await last('refused').execute(tx);
+      }).catch((error: unknown) => error);
+      expect(pgErrorCode(refused)).toBe('23514');
+      await expect(inTransaction(db, { org_id, user_id: null }, async (tx) => {
+        await last('sixth').execute(tx);
+        await sql`select 1`.execute(tx);
+      })).rejects.toThrow(/after the transaction's last/);
+      expect((await sql<{ text: string }>`select text from smoke_notes order by text`.execute(db)).rows.map((r) => r.text)).toEqual(['fifth', 'first', 'fourth', 'second', 'sixth', 'third']);
       // Outside a transaction a deferred statement runs at once.
       await note('alone').execute(db);
       expect((await sql<{ n: number }>`select count(*)::int as n from smoke_notes where text = 'alone'`.execute(db)).rows[0]?.n).toBe(1);

@@ -9,13 +9,13 @@ import type { Ctx } from '@chaharsu/http';
 import { creditSalesRepository as repo, type ChargeRow } from './credit-sales.repository.js';
 import { chargeAmountOf, money, orgOf, type Shared } from './credit-sales.shared.js';
 import { parseMobile, normaliseMobile } from './phone.js';
-import type { ChargeBatcher } from './charge-batcher.js';
+import type { ChargeBatcher, DecidedCharge } from './charge-batcher.js';
 import type { SellerRef } from './seller-directory.js';
 import type { ChargeDto, ChargeInput, ChargeListItem, ChargesQuery } from './credit-sales.contracts.js';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,64}$/;
 
-export function chargeDto(row: ChargeRow): ChargeDto {
+export function chargeDto(row: DecidedCharge): ChargeDto {
   return { id: row.id, phone: row.phone, amount_rial: money(row.amount_rial), balance_after_rial: money(row.balance_after_rial ?? 0n), created_at: row.created_at.toISOString() };
 }
 
@@ -52,7 +52,7 @@ export function createChargesService(shared: Shared, batcher: ChargeBatcher) {
       });
       if (decision.outcome === 'key_reused') throw new AppError('credit_sales.idempotency_key_reused');
       if (decision.outcome === 'refused') throw new AppError('credit_sales.insufficient_credit');
-      return { charge: chargeDto(decision.row), replayed: decision.replayed };
+      return { charge: chargeDto(decision.charge), replayed: decision.replayed };
     },
 
     async list(ctx: Ctx, seller_id: string, query: ChargesQuery): Promise<{ items: ChargeListItem[]; total: number }> {

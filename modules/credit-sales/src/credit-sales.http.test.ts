@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
+import { newId } from '@chaharsu/kit';
 import { startTestServer, type TestServer } from '../../../tests/support/server.js';
 import { signIn, SIGN_IN_FRIENDLY_ENV } from '../../../tests/support/sign-in.js';
 import { charge, CreditSalesAdmin, DEMO_OWNER_PHONE, orgIdOf } from './testing/http.js';
@@ -143,7 +144,7 @@ describe('a retry racing its first attempt (two server instances)', () => {
       const pending = charge(t.base_url, key, 'race-1', { phone: '09121234567', amount_rial: 30_000 });
       for (let i = 0; ; i++) {
         const { rows } = await watcher.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity
-          where wait_event_type = 'Lock' and query like '%from ledger.account%for update%' and pid <> $1`, [holder?.pid]);
+          where wait_event_type = 'Lock' and query like '%charge_batch%' and pid <> $1`, [holder?.pid]);
         if (rows[0]?.n) break;
         if (i > 500) throw new Error('the charge never waited for the account lock');
         await new Promise((r) => setTimeout(r, 10));
@@ -162,6 +163,44 @@ describe('a retry racing its first attempt (two server instances)', () => {
     } finally {
       await other.query('rollback').catch(() => undefined);
       await Promise.all([other.end(), watcher.end()]);
+    }
+  });
+});
+
+describe('a batch decided in the database (credit_sales.charge_batch)', () => {
+  it('answers every charge in order: a repeated key follows its first, a reused key is refused, a refusal does not stop a later charge that fits', async () => {
+    const seller = await admin.seller('فروشنده دسته‌ای');
+    await admin.credit(seller.id, 10_000);
+    const client = new pg.Client({ connectionString: t.database.app_url }); // the server's role, with its organisation's scope
+    const owner = new pg.Client({ connectionString: t.database.superuser_url });
+    await Promise.all([client.connect(), owner.connect()]);
+    try {
+      const { rows: [account] } = await owner.query<{ org_id: string; sales_account_id: string }>('select org_id, sales_account_id from credit_sales.seller where id = $1', [seller.id]);
+      const batch = async (charges: Array<[key: string, phone: string, amount: number]>) => {
+        await client.query('begin');
+        await client.query(`select set_config('app.org_id', $1, true), set_config('app.user_id', '', true), set_config('app.platform_admin', 'off', true)`, [account?.org_id]);
+        const { rows } = await client.query<{ o_status: string; o_replayed: boolean; o_id: string | null; o_balance_after_rial: bigint | null }>(
+          `select o_status, o_replayed, o_id, o_balance_after_rial from credit_sales.charge_batch($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, [
+            account?.org_id, charges.map(() => seller.id), charges.map(() => seller.credit_account_id), charges.map(() => account?.sales_account_id),
+            charges.map((c) => c[0]), charges.map((c) => c[1]), charges.map(() => 'mci'), charges.map((c) => c[2]), charges.map(() => null),
+            charges.map(() => newId()), charges.map(() => newId())]);
+        await client.query('commit');
+        return rows.map((r) => [r.o_status, r.o_replayed, r.o_balance_after_rial]);
+      };
+      const first = await batch([['k1', '09121230001', 6_000], ['k1', '09121230001', 6_000], ['k1', '09121230002', 6_000], ['k2', '09121230001', 5_000], ['k3', '09121230001', 4_000]]);
+      expect(first).toEqual([['accepted', false, 4000n], ['accepted', true, 4000n], ['key_reused', false, null], ['refused', false, null], ['accepted', false, 0n]]);
+      // Later batches get the stored answers; the same key for another request is refused.
+      expect(await batch([['k2', '09121230001', 5_000], ['k1', '09121230001', 6_000], ['k3', '09121230001', 4_001]]))
+        .toEqual([['refused', true, null], ['accepted', true, 4000n], ['key_reused', false, null]]);
+      const { rows: stored } = await owner.query('select idempotency_key, phone, status from credit_sales.charge where seller_id = $1 order by idempotency_key', [seller.id]);
+      expect(stored).toEqual([
+        { idempotency_key: 'k1', phone: '09121230001', status: 'accepted' }, { idempotency_key: 'k2', phone: '09121230001', status: 'refused' },
+        { idempotency_key: 'k3', phone: '09121230001', status: 'accepted' }]);
+      expect(await admin.balance(seller.id)).toBe(0);
+      expect((await admin.reconcile()).ok).toBe(true);
+    } finally {
+      await client.query('rollback').catch(() => undefined);
+      await Promise.all([client.end(), owner.end()]);
     }
   });
 });

@@ -18,7 +18,15 @@ export interface ChargeRow {
   id: string; seller_id: string; idempotency_key: string; phone: string; operator: string; amount_rial: bigint;
   status: 'accepted' | 'refused'; refusal_code: string | null; balance_after_rial: bigint | null; transfer_id: string | null; created_at: Date;
 }
-export interface NewChargeRow extends Omit<ChargeRow, 'created_at'> { api_key_id: string | null }
+/** A charge handed to `chargeBatch`: the seller's accounts, the request, and the ids its rows get if it is new. */
+export interface BatchCharge {
+  seller_id: string; credit_account_id: string; sales_account_id: string; idempotency_key: string; phone: string; operator: string;
+  amount_rial: bigint; api_key_id: string | null; id: string; transfer_id: string;
+}
+/** `replayed`: the key's stored answer (from an earlier batch, or the same key earlier in this one); `key_reused`: the key belongs to another request. */
+export type BatchChargeAnswer =
+  | { status: 'accepted' | 'refused'; replayed: boolean; id: string; balance_after_rial: bigint | null; created_at: Date }
+  | { status: 'key_reused'; replayed: boolean; id: null; balance_after_rial: null; created_at: null };
 export interface ApiKeyRow { api_key_id: string; seller_id: string; name: string; key_prefix: string; created_at: Date; revoked_at: Date | null }
 
 const REQUEST_COLUMNS = sql`r.id, r.seller_id, s.name as seller_name, r.amount_rial, r.note, r.status, r.has_receipt, r.created_at, r.decided_at, r.decision_note, r.transfer_id`;
@@ -152,30 +160,18 @@ export const creditSalesRepository = {
    * probe of the unique (org, seller, key) index per key, in `credit_sales.charges_by_keys` (a loop of
    * lookups planned once per connection, so the plan cannot drift to scanning a seller's history).
    */
-  async findChargesByKeys(db: Tx, org_id: string, seller_ids: string[], keys: string[]): Promise<ChargeRow[]> {
-    if (keys.length === 0) return [];
-    const result = await sql<ChargeRow>`${prepared('credit_sales_charges_by_keys')}
-      select id, seller_id, idempotency_key, phone, operator, amount_rial, status, refusal_code, balance_after_rial, transfer_id, created_at
-      from credit_sales.charges_by_keys(${org_id}::uuid, ${seller_ids}::uuid[], ${keys}::text[])`.execute(db);
+  /**
+   * Decides and records a batch of charges in one call of `credit_sales.charge_batch`, the transaction's last
+   * statement: it travels with begin and commit, and answers once the batch is durable. One answer per charge, in order.
+   */
+  async chargeBatch(db: Tx, org_id: string, charges: BatchCharge[]): Promise<BatchChargeAnswer[]> {
+    const col = <K extends keyof BatchCharge>(k: K) => charges.map((c) => (typeof c[k] === 'bigint' ? String(c[k]) : c[k]));
+    const result = await sql<BatchChargeAnswer>`${prepared('credit_sales_charge_batch', { commits: true })}
+      select o_status as status, o_replayed as replayed, o_id as id, o_balance_after_rial as balance_after_rial, o_created_at as created_at
+      from credit_sales.charge_batch(${org_id}::uuid, ${col('seller_id')}::uuid[], ${col('credit_account_id')}::uuid[], ${col('sales_account_id')}::uuid[],
+        ${col('idempotency_key')}::text[], ${col('phone')}::text[], ${col('operator')}::text[], ${col('amount_rial')}::bigint[],
+        ${col('api_key_id')}::text[], ${col('id')}::uuid[], ${col('transfer_id')}::uuid[])`.execute(db);
     return result.rows;
-  },
-  /** Records decided charges and the phone numbers they reached, in one statement (deferred: it goes with the commit). */
-  async insertCharges(db: Tx, org_id: string, created_at: Date, rows: NewChargeRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    const col = <K extends keyof NewChargeRow>(k: K) => rows.map((r) => (typeof r[k] === 'bigint' ? String(r[k]) : r[k]));
-    await sql`${prepared('credit_sales_insert_charges', { deferred: true })}
-      with c as (
-        insert into credit_sales.charge (org_id, seller_id, id, idempotency_key, phone, operator, amount_rial, status, refusal_code, balance_after_rial, transfer_id, api_key_id, created_at)
-        select ${org_id}::uuid, x.*, ${created_at}::timestamptz from unnest(
-          ${col('seller_id')}::uuid[], ${col('id')}::uuid[], ${col('idempotency_key')}::text[], ${col('phone')}::text[], ${col('operator')}::text[],
-          ${col('amount_rial')}::bigint[], ${col('status')}::text[], ${col('refusal_code')}::text[], ${col('balance_after_rial')}::bigint[],
-          ${col('transfer_id')}::uuid[], ${col('api_key_id')}::text[]) as x
-      )
-      insert into credit_sales.phone_number (org_id, phone, operator, first_charged_at)
-      select distinct on (phone) ${org_id}::uuid, phone, operator, ${created_at}::timestamptz
-      from unnest(${col('phone')}::text[], ${col('operator')}::text[], ${col('status')}::text[]) as p(phone, operator, status)
-      where status = 'accepted'
-      on conflict do nothing`.execute(db);
   },
   async listCharges(db: Tx, org_id: string, seller_id: string, q: { phone?: string; status?: string; from?: Date; to?: Date; limit: number; offset: number }): Promise<{ rows: ChargeRow[]; total: number }> {
     // `created_at is not null` (true of every row) lets this use the partial seller-history index, which the key probe cannot.

@@ -47,7 +47,7 @@ export const SELLER = defineRole({
 export function createCreditSalesServices(deps: CreditSalesDeps) {
   const shared = { ...deps, sellers: createSellerDirectory(deps.db) };
   const sellers = createSellersService(shared);
-  const batcher = createChargeBatcher({ db: deps.db, ledger: deps.ledger, logger: deps.logger });
+  const batcher = createChargeBatcher({ db: deps.db, logger: deps.logger });
   return {
     sellers,
     requests: createRequestsService(shared, sellers),

@@ -1,7 +1,8 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import pino from 'pino';
 import pg from 'pg';
-import { inTransaction, type Db } from '@chaharsu/db';
+import { sql } from 'kysely';
+import { inTransaction, pgErrorCode, type Db } from '@chaharsu/db';
 import { createTestDatabase, openTestDb, type TestDatabase } from '@chaharsu/db/testing';
 import { AppError, newId, systemContext } from '@chaharsu/kit';
 import type { Ctx } from '@chaharsu/http';
@@ -80,10 +81,27 @@ describe('ledger', () => {
     expect(statement).toMatchObject({ opening_balance_rial: 0, closing_balance_rial: 0, total: 4 });
   });
 
+  it('decides keyless transfers the same way inside the database (ledger.post_each), for one-statement callers', async () => {
+    await inOrg((ctx) => ledger.transfer(ctx, { from_account_id: funding, to_account_id: credit, amount_rial: 6_000n, kind: 'test.fund' }));
+    const postEach = (amounts: bigint[], from = credit, to = sales) => inOrg(async (ctx) => (await sql<{ posted: boolean[]; from_balance_after: Array<string | null> }>`
+      select posted, from_balance_after::text[] from ledger.post_each(${org_id}::uuid, 'test.sale', 'test.ref', ${amounts.map(() => newId())}::uuid[],
+        ${amounts.map(() => from)}::uuid[], ${amounts.map(() => to)}::uuid[], ${amounts.map(String)}::bigint[], ${amounts.map((_, i) => `ref-${i}`)}::text[])`.execute(ctx.db)).rows[0]);
+    // 6,000: 5,000 fits, the next 5,000 does not, 1,000 still fits — as in the service's `each` mode.
+    expect(await postEach([5_000n, 5_000n, 1_000n])).toEqual({ posted: [true, false, true], from_balance_after: ['1000', null, '0'] });
+    expect(await inOrg((ctx) => ledger.balance(ctx, credit))).toBe(0n);
+    const statement = await inOrg((ctx) => ledger.statement(ctx, credit, { order: 'desc', limit: 2, offset: 0 }));
+    expect(statement.items.map((l) => [l.amount_rial, l.balance_after_rial, l.kind, l.reference_type])).toEqual([[-1_000, 0, 'test.sale', 'test.ref'], [-5_000, 1_000, 'test.sale', 'test.ref']]);
+    expect(await postEach([])).toEqual({ posted: [], from_balance_after: [] });
+    // An account of no (or another) organisation, and a transfer to its own account, fail the statement: nothing is written.
+    expect(pgErrorCode(await postEach([1n], newId()).catch((e: unknown) => e))).toBe('P0002');
+    expect(pgErrorCode(await postEach([1n], funding, funding).catch((e: unknown) => e))).toBe('22023');
+    expect(await inOrg((ctx) => ledger.reconcile(ctx))).toMatchObject({ ok: true, problems: [] });
+  });
+
   it('filters a statement by date with the opening balance of the range', async () => {
     const future = new Date(Date.now() + 86_400_000).toISOString();
     const empty = await inOrg((ctx) => ledger.statement(ctx, sales, { from: future, order: 'asc', limit: 10, offset: 0 }));
-    expect(empty).toMatchObject({ total: 0, opening_balance_rial: 10_000, closing_balance_rial: 10_000 });
+    expect(empty).toMatchObject({ total: 0, opening_balance_rial: 16_000, closing_balance_rial: 16_000 });
   });
 
   it('does not show one organisation the accounts of another', async () => {

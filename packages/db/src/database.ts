@@ -22,7 +22,7 @@ export interface CreateDbOptions {
 }
 
 const PREPARED_PREFIX = '/* prepared:';
-const PREPARED_NAME = /^\s*\/\* prepared:([a-z][a-z0-9_.]{0,62})( deferred)? \*\//;
+const PREPARED_NAME = /^\s*\/\* prepared:([a-z][a-z0-9_.]{0,62})( deferred| commits)? \*\//;
 
 /** Markers made once per name (hot paths call prepared() on every statement). */
 const markers = new Map<string, RawBuilder<unknown>>();
@@ -36,9 +36,15 @@ const markers = new Map<string, RawBuilder<unknown>>();
  * `deferred`: the caller never reads the result (an insert without `returning`, such as an audit record).
  * Inside a transaction the statement may then travel with the next one (at the latest with `commit`);
  * an error it raises surfaces there, and the transaction rolls back whole as before.
+ *
+ * `commits`: the transaction's last statement. It travels with `commit` (and with what waits before it), so
+ * its answer arrives once the transaction is durable, and locks it takes are never held across a round trip
+ * to Node. The transaction may send nothing after it; its `commit` is then answered without a round trip.
+ * If it fails, the transaction is rolled back and the error is thrown as usual.
  */
-export function prepared(name: string, options: { deferred?: boolean } = {}): RawBuilder<unknown> {
-  const marker = `${PREPARED_PREFIX}${name}${options.deferred ? ' deferred' : ''} */`;
+export function prepared(name: string, options: { deferred?: boolean; commits?: boolean } = {}): RawBuilder<unknown> {
+  if (options.deferred && options.commits) throw new Error(`prepared statement ${name} cannot be both deferred and the one that commits`);
+  const marker = `${PREPARED_PREFIX}${name}${options.deferred ? ' deferred' : options.commits ? ' commits' : ''} */`;
   let raw = markers.get(marker);
   if (!raw) {
     if (!PREPARED_NAME.test(marker)) throw new Error(`prepared statement name ${name} is not a lower-case identifier`);
@@ -77,6 +83,7 @@ export function quoteLiteral(text: string): string {
  *   it is a prepared statement this connection has already parsed (the same plan, through SQL's EXECUTE),
  *   or as itself when it is `commit`; anything else goes on its own after them. `rollback` drops what
  *   never reached the server.
+ * - a `commits` statement takes `commit` with it (see `prepared`).
  * A typical request (begin, scope, a prepared read, writes, a deferred audit record, commit) saves two
  * round trips. Values that are not text (Buffers) are never inlined.
  */
@@ -84,6 +91,8 @@ function coalesceStatements(client: pg.PoolClient): void {
   const query = client.query.bind(client) as Query;
   const parsed = (): Record<string, string> => (client as unknown as ParsedStatements).connection?.parsedStatements ?? {};
   let inTransaction = false;
+  /** The transaction ended with a `commits` statement: Kysely's own commit (or rollback) is answered here. */
+  let ended = false;
   let waiting: string[] = [];
 
   const literal = (value: unknown): string | null => {
@@ -119,6 +128,13 @@ function coalesceStatements(client: pg.PoolClient): void {
 
   (client as { query: unknown }).query = (...args: unknown[]) => {
     const [text, values] = args;
+    if (ended) {
+      if (text === 'commit' || text === 'rollback') {
+        ended = false;
+        return Promise.resolve(done(text === 'commit' ? 'COMMIT' : 'ROLLBACK'));
+      }
+      return Promise.reject(new Error('a statement after the transaction\'s last (`commits`) statement'));
+    }
     if (args.length !== 2 || typeof text !== 'string' || !Array.isArray(values)) return flush().then(() => query(...args));
     if (text === 'begin' && values.length === 0 && !inTransaction) {
       inTransaction = true;
@@ -144,9 +160,19 @@ function coalesceStatements(client: pg.PoolClient): void {
     }
     const execute = asExecute(name, text, values);
     if (execute === null) return send(text, values, name);
-    if (marker?.[2]) {
+    if (marker?.[2] === ' deferred') {
       waiting.push(execute);
       return Promise.resolve(done('EXECUTE'));
+    }
+    if (marker?.[2] === ' commits') {
+      const batch = [...waiting, execute, 'commit'].join(';\n');
+      waiting = [];
+      inTransaction = false;
+      ended = true;
+      // Its answer is the one before commit's. A failure before the commit leaves an aborted transaction: end it first.
+      return query(batch)
+        .then((results) => (Array.isArray(results) ? results[results.length - 2] : results))
+        .catch((error: unknown) => query('rollback').then(() => { throw error; }, () => { throw error; }));
     }
     return waiting.length === 0 ? send(text, values, name) : withWaiting(execute);
   };

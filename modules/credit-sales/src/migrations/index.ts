@@ -26,6 +26,104 @@ end $$;`;
 }
 
 /**
+ * `credit_sales.charge_batch`: a batch of charges decided and written in one statement, so the transaction is
+ * begin, this call and commit in one round trip and no seller's account stays locked across a hop to Node.
+ * In order:
+ * 1. the keys already used (the unique (org, seller, key) index, one lookup per charge): the same request gets
+ *    the stored answer (`replayed`), a different one `key_reused`;
+ * 2. a key repeated inside the batch follows its first charge (the same way);
+ * 3. the fresh charges go to `ledger.post_each` in arrival order: a refused charge does not block a later one
+ *    that fits;
+ * 4. every fresh charge is recorded (accepted or refused, under its key) with the phone numbers charged.
+ * A charge with one of the keys that commits between 1 and 4 (a retry racing its first attempt) makes step 4
+ * fail on the key's unique index; the caller runs the batch again, and its new probe finds that charge.
+ * Answers one row per input, in order: status (accepted, refused or key_reused), replayed, the charge's id,
+ * balance after and time.
+ */
+const CHARGE_BATCH = `create function credit_sales.charge_batch(
+  p_org_id uuid, p_seller_ids uuid[], p_credit_account_ids uuid[], p_sales_account_ids uuid[], p_keys text[], p_phones text[],
+  p_operators text[], p_amounts bigint[], p_api_key_ids text[], p_charge_ids uuid[], p_transfer_ids uuid[])
+  returns table (o_status text, o_replayed boolean, o_id uuid, o_balance_after_rial bigint, o_created_at timestamptz)
+  language plpgsql volatile security invoker
+  set search_path = pg_catalog, pg_temp set plan_cache_mode = force_generic_plan
+  set enable_seqscan = off set enable_bitmapscan = off as $$
+declare
+  n int := coalesce(array_length(p_keys, 1), 0);
+  outcome text[] := array_fill(null::text, array[n]);
+  replayed boolean[] := array_fill(false, array[n]);
+  ids uuid[] := array_fill(null::uuid, array[n]);
+  balances bigint[] := array_fill(null::bigint, array[n]);
+  times timestamptz[] := array_fill(null::timestamptz, array[n]);
+  first_of int[] := array_fill(null::int, array[n]);
+  seen text[] := '{}';
+  seen_at int[] := '{}';
+  fresh int[] := '{}';
+  t_id uuid[] := '{}'; t_from uuid[] := '{}'; t_to uuid[] := '{}'; t_amount bigint[] := '{}'; t_reference_id text[] := '{}';
+  posting record;
+  stored record;
+  pair text;
+  i int; j int;
+begin
+  if n = 0 then return; end if;
+  for stored in select k.ord, c.id, c.phone, c.amount_rial, c.status, c.balance_after_rial, c.created_at
+    from unnest(p_seller_ids, p_keys) with ordinality as k(seller_id, idempotency_key, ord)
+    cross join lateral (select * from credit_sales.charge c
+      where c.org_id = p_org_id and c.seller_id = k.seller_id and c.idempotency_key = k.idempotency_key offset 0) as c
+  loop
+    i := stored.ord;
+    if stored.phone = p_phones[i] and stored.amount_rial = p_amounts[i] then
+      outcome[i] := stored.status; replayed[i] := true; ids[i] := stored.id; balances[i] := stored.balance_after_rial; times[i] := stored.created_at;
+    else
+      outcome[i] := 'key_reused';
+    end if;
+  end loop;
+  for i in 1 .. n loop
+    continue when outcome[i] is not null;
+    pair := p_seller_ids[i]::text || ' ' || p_keys[i];
+    j := array_position(seen, pair);
+    if j is not null then
+      first_of[i] := seen_at[j];
+      continue;
+    end if;
+    seen := seen || pair;
+    seen_at := seen_at || i;
+    fresh := fresh || i;
+    t_id := t_id || p_transfer_ids[i];
+    t_from := t_from || p_credit_account_ids[i];
+    t_to := t_to || p_sales_account_ids[i];
+    t_amount := t_amount || p_amounts[i];
+    t_reference_id := t_reference_id || p_charge_ids[i]::text;
+  end loop;
+  select * into posting from ledger.post_each(p_org_id, 'credit_sales.charge', 'credit_sales.charge', t_id, t_from, t_to, t_amount, t_reference_id);
+  for m in 1 .. coalesce(array_length(fresh, 1), 0) loop
+    i := fresh[m];
+    outcome[i] := case when posting.posted[m] then 'accepted' else 'refused' end;
+    ids[i] := p_charge_ids[i];
+    balances[i] := posting.from_balance_after[m];
+    times[i] := posting.created_at;
+  end loop;
+  insert into credit_sales.charge (org_id, seller_id, id, idempotency_key, phone, operator, amount_rial, status, refusal_code, balance_after_rial, transfer_id, api_key_id, created_at)
+  select p_org_id, p_seller_ids[f], p_charge_ids[f], p_keys[f], p_phones[f], p_operators[f], p_amounts[f], outcome[f],
+    case when outcome[f] = 'refused' then 'credit_sales.insufficient_credit' end, balances[f],
+    case when outcome[f] = 'accepted' then p_transfer_ids[f] end, p_api_key_ids[f], posting.created_at
+  from unnest(fresh) as f;
+  insert into credit_sales.phone_number (org_id, phone, operator, first_charged_at)
+  select distinct on (p_phones[f]) p_org_id, p_phones[f], p_operators[f], posting.created_at
+  from unnest(fresh) as f where outcome[f] = 'accepted'
+  on conflict do nothing;
+  for i in 1 .. n loop
+    j := first_of[i];
+    continue when j is null;
+    if p_phones[i] = p_phones[j] and p_amounts[i] = p_amounts[j] then
+      outcome[i] := outcome[j]; replayed[i] := true; ids[i] := ids[j]; balances[i] := balances[j]; times[i] := times[j];
+    else
+      outcome[i] := 'key_reused';
+    end if;
+  end loop;
+  return query select * from unnest(outcome, replayed, ids, balances, times);
+end $$;`;
+
+/**
  * Credit sales: sellers with credit (ledger accounts), their credit-increase requests, admin
  * corrections, charges (top-ups sold through the seller API) and the phone numbers charged.
  * Money rows are append-only for the app role; a request's decision is the only update, guarded by
@@ -241,5 +339,21 @@ alter table credit_sales.charge add constraint charge_pkey primary key (org_id, 
     name: '20261122T0610_credit_sales_charges_by_keys_one_statement',
     up: chargesByKeysFunction('create or replace', { one_statement: true }),
     down: chargesByKeysFunction('create or replace', { one_statement: false }),
+  },
+  {
+    // A charge batch as one statement inside the database (see CHARGE_BATCH); needs ledger.post_each (T1200).
+    // The probe it replaces (charges_by_keys) is dropped.
+    name: '20261122T1210_credit_sales_charge_batch',
+    up: `
+${CHARGE_BATCH}
+revoke all on function credit_sales.charge_batch from public;
+grant execute on function credit_sales.charge_batch to ${APP_ROLE};
+drop function credit_sales.charges_by_keys(uuid, uuid[], text[]);
+`,
+    down: `drop function credit_sales.charge_batch;
+${chargesByKeysFunction('create', { one_statement: true })}
+revoke all on function credit_sales.charges_by_keys(uuid, uuid[], text[]) from public;
+grant execute on function credit_sales.charges_by_keys(uuid, uuid[], text[]) to ${APP_ROLE};
+`,
   },
 ];
