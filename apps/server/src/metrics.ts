@@ -10,11 +10,19 @@ export function createMetrics() {
     buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
+  // One child per (method, route, status), kept: prom-client hashes the label values on every `labels()` call.
+  const children = new Map<string, ReturnType<typeof duration.labels>>();
   return {
     registry,
     contentType: registry.contentType,
     observeRequest(method: string, route: string, status: number, seconds: number): void {
-      duration.labels(method, route, String(status)).observe(seconds);
+      const key = `${method} ${status} ${route}`;
+      let child = children.get(key);
+      if (!child) {
+        child = duration.labels(method, route, String(status));
+        children.set(key, child);
+      }
+      child.observe(seconds);
     },
     render: () => registry.metrics(),
   };

@@ -101,6 +101,15 @@ describe('rate limits', () => {
       expect(last.status).toBe(429);
       expect(last.headers.get('content-type')).toContain('application/problem+json');
       expect(last.body.code).toBe('common.rate_limited');
+      // API-key routes: a hundred times the public limit, counted per route, with its headers only once exceeded.
+      const balance = (): Promise<Response> => fetch(`${limited.base_url}/api/credit-sales/v1/balance`, { headers: { authorization: 'Bearer not-a-key' } });
+      const under = await Promise.all(Array.from({ length: 300 }, balance));
+      expect(new Set(under.map((r) => r.status))).toEqual(new Set([401]));
+      expect(under.some((r) => r.headers.has('x-ratelimit-limit'))).toBe(false);
+      const over = await balance();
+      expect(over.status).toBe(429);
+      expect(over.headers.get('x-ratelimit-limit')).toBe('300');
+      expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
     } finally {
       await limited.close();
     }

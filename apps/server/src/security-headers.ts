@@ -25,3 +25,18 @@ export function securityHeaders(options: HelmetOptions): Record<string, string> 
   assert(done && headers['content-security-policy'], 'helmet did not produce its headers synchronously');
   return headers;
 }
+
+/**
+ * The headers of a machine API's responses (OWASP REST Security Cheat Sheet, "Security headers"): never cached,
+ * never sniffed, framed or run as a document; HSTS as the pages have it.
+ */
+export function apiSecurityHeaders(pageHeaders: Record<string, string>): Record<string, string> {
+  const hsts = pageHeaders['strict-transport-security'];
+  return {
+    'cache-control': 'no-store',
+    'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    ...(hsts ? { 'strict-transport-security': hsts } : {}),
+  };
+}

@@ -77,6 +77,13 @@ describe('the seller API POST /api/credit-sales/v1/charges', () => {
   it('returns the first result for the same key and body, and moves nothing more', async () => {
     const first = await charge(t.base_url, key, 'k-1', { phone: '09121234567', amount_rial: 50_000 });
     expect(first).toMatchObject({ status: 201, replayed: false, body: { phone: '09121234567', balance_after_rial: 50_000 } });
+    // A machine API's answer: OWASP's REST headers, not the pages' CSP; no rate-limit lines while under the limit.
+    const headers = Object.fromEntries(first.headers);
+    expect(headers).toMatchObject({
+      'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; frame-ancestors 'none'", 'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY', 'content-type': expect.stringContaining('application/json'), 'x-request-id': expect.any(String),
+    });
+    expect(Object.keys(headers).filter((h) => h.startsWith('x-ratelimit') || h.startsWith('cross-origin'))).toEqual([]);
     const again = await charge(t.base_url, key, 'k-1', { phone: '+98 912 123 4567', amount_rial: 50_000 });
     expect(again).toMatchObject({ status: 201, replayed: true, body: first.body });
     expect(await admin.balance(seller.id)).toBe(50_000);

@@ -34,8 +34,6 @@ const SellerReconcile = z.object({
   sellers: z.array(z.object({ seller_id: z.uuid(), name: z.string(), balance_rial: z.number().int(), expected_rial: z.number().int(), approved_rial: z.number().int(), corrections_rial: z.number().int(), sold_rial: z.number().int(), ok: z.boolean() })),
 });
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-/** A JSON API for machines: never cached by intermediaries. */
-const API_HEADERS = { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' } as const;
 
 function sellerApiRoutes(app: App, s: CreditSalesServices): void {
   app.post('/api/credit-sales/v1/charges', {
@@ -47,7 +45,8 @@ function sellerApiRoutes(app: App, s: CreditSalesServices): void {
     config: { access: { auth: 'api_key', scope: P.charge } },
   }, async (req, reply) => {
     const result = await s.charges.charge(req.ctx, req.body, req.headers['idempotency-key'] as string | undefined);
-    return reply.status(201).headers(API_HEADERS).header('idempotent-replayed', String(result.replayed)).send(result.charge);
+    // API-key routes answer with the machine API's security headers (no-store, nosniff…: apps/server security-headers.ts).
+    return reply.status(201).header('idempotent-replayed', String(result.replayed)).send(result.charge);
   });
   app.get('/api/credit-sales/v1/balance', {
     schema: { tags: apiTags, security: [{ api_key: [] }], response: { 200: BalanceDto } },

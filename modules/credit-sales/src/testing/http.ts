@@ -61,7 +61,7 @@ export class CreditSalesAdmin {
   }
 }
 
-export interface ChargeAnswer { status: number; body: { id?: string; code?: string; balance_after_rial?: number; phone?: string }; replayed: boolean }
+export interface ChargeAnswer { status: number; body: { id?: string; code?: string; balance_after_rial?: number; phone?: string }; replayed: boolean; headers: Headers }
 
 export async function charge(base_url: string, api_key: string, idempotency_key: string | null, body: unknown): Promise<ChargeAnswer> {
   const response = await fetch(`${base_url}/api/credit-sales/v1/charges`, {
@@ -69,7 +69,7 @@ export async function charge(base_url: string, api_key: string, idempotency_key:
     headers: { authorization: `Bearer ${api_key}`, 'content-type': 'application/json', ...(idempotency_key === null ? {} : { 'idempotency-key': idempotency_key }) },
     body: JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json()) as ChargeAnswer['body'], replayed: response.headers.get('idempotent-replayed') === 'true' };
+  return { status: response.status, body: (await response.json()) as ChargeAnswer['body'], replayed: response.headers.get('idempotent-replayed') === 'true', headers: response.headers };
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
