@@ -55,44 +55,39 @@ declare
   balances bigint[] := array_fill(null::bigint, array[n]);
   times timestamptz[] := array_fill(null::timestamptz, array[n]);
   first_of int[] := array_fill(null::int, array[n]);
-  seen text[] := '{}';
-  seen_at int[] := '{}';
   fresh int[] := '{}';
   t_id uuid[] := '{}'; t_from uuid[] := '{}'; t_to uuid[] := '{}'; t_amount bigint[] := '{}'; t_reference_id text[] := '{}';
   posting record;
-  stored record;
-  pair text;
+  probe record;
   i int; j int;
 begin
   if n = 0 then return; end if;
-  for stored in select k.ord, c.id, c.phone, c.amount_rial, c.status, c.balance_after_rial, c.created_at
-    from unnest(p_seller_ids, p_keys) with ordinality as k(seller_id, idempotency_key, ord)
-    cross join lateral (select * from credit_sales.charge c
-      where c.org_id = p_org_id and c.seller_id = k.seller_id and c.idempotency_key = k.idempotency_key offset 0) as c
+  -- One pass in input order: a key already stored answers from its row; a key repeated in the batch points to
+  -- its first occurrence; every other charge is fresh.
+  for probe in select k.ord, k.first_ord, c.id, c.phone, c.amount_rial, c.status, c.balance_after_rial, c.created_at
+    from (select u.seller_id, u.idempotency_key, u.ord, min(u.ord) over (partition by u.seller_id, u.idempotency_key) as first_ord
+          from unnest(p_seller_ids, p_keys) with ordinality as u(seller_id, idempotency_key, ord)) as k
+    left join lateral (select * from credit_sales.charge c
+      where c.org_id = p_org_id and c.seller_id = k.seller_id and c.idempotency_key = k.idempotency_key offset 0) as c on true
+    order by k.ord
   loop
-    i := stored.ord;
-    if stored.phone = p_phones[i] and stored.amount_rial = p_amounts[i] then
-      outcome[i] := stored.status; replayed[i] := true; ids[i] := stored.id; balances[i] := stored.balance_after_rial; times[i] := stored.created_at;
+    i := probe.ord;
+    if probe.id is not null then
+      if probe.phone = p_phones[i] and probe.amount_rial = p_amounts[i] then
+        outcome[i] := probe.status; replayed[i] := true; ids[i] := probe.id; balances[i] := probe.balance_after_rial; times[i] := probe.created_at;
+      else
+        outcome[i] := 'key_reused';
+      end if;
+    elsif probe.first_ord <> i then
+      first_of[i] := probe.first_ord;
     else
-      outcome[i] := 'key_reused';
+      fresh := fresh || i;
+      t_id := t_id || p_transfer_ids[i];
+      t_from := t_from || p_credit_account_ids[i];
+      t_to := t_to || p_sales_account_ids[i];
+      t_amount := t_amount || p_amounts[i];
+      t_reference_id := t_reference_id || p_charge_ids[i]::text;
     end if;
-  end loop;
-  for i in 1 .. n loop
-    continue when outcome[i] is not null;
-    pair := p_seller_ids[i]::text || ' ' || p_keys[i];
-    j := array_position(seen, pair);
-    if j is not null then
-      first_of[i] := seen_at[j];
-      continue;
-    end if;
-    seen := seen || pair;
-    seen_at := seen_at || i;
-    fresh := fresh || i;
-    t_id := t_id || p_transfer_ids[i];
-    t_from := t_from || p_credit_account_ids[i];
-    t_to := t_to || p_sales_account_ids[i];
-    t_amount := t_amount || p_amounts[i];
-    t_reference_id := t_reference_id || p_charge_ids[i]::text;
   end loop;
   select * into posting from ledger.post_each(p_org_id, 'credit_sales.charge', 'credit_sales.charge', t_id, t_from, t_to, t_amount, t_reference_id);
   for m in 1 .. coalesce(array_length(fresh, 1), 0) loop
