@@ -98,6 +98,16 @@ describe('ledger', () => {
     expect(await inOrg((ctx) => ledger.reconcile(ctx))).toMatchObject({ ok: true, problems: [] });
   });
 
+  it('refuses malformed account and transfer kinds in the database (checks without counted repeats, same rule)', async () => {
+    const open = (kind: string) => inOrg((ctx) => ledger.openAccount(ctx, { kind: kind as 'seller_credit', name: `kind ${kind}` })).then(() => 'ok', (e: unknown) => pgErrorCode(e));
+    expect(await Promise.all(['ab', `a${'b'.repeat(39)}`, 'seller_credit'].map(open))).toEqual(['ok', 'ok', 'ok']);
+    expect(await Promise.all(['a', `a${'b'.repeat(40)}`, '_ab', 'Ab', 'a-b', 'a1', 'a.b', 'ab\n'].map(open))).toEqual(Array(8).fill('23514'));
+    const move = (kind: string) => inOrg((ctx) => ledger.transfer(ctx, { from_account_id: funding, to_account_id: credit, amount_rial: 1n, kind })).then(() => 'ok', (e: unknown) => pgErrorCode(e));
+    expect(await Promise.all(['t.x', `t${'.'.repeat(59)}`].map(move))).toEqual(['ok', 'ok']);
+    expect(await Promise.all(['t', `t${'x'.repeat(60)}`, '.t', 'T.x', 't-x', '1t'].map(move))).toEqual(Array(6).fill('23514'));
+    await inOrg((ctx) => ledger.transfer(ctx, { from_account_id: credit, to_account_id: funding, amount_rial: 2n, kind: 'test.undo' }));
+  });
+
   it('filters a statement by date with the opening balance of the range', async () => {
     const future = new Date(Date.now() + 86_400_000).toISOString();
     const empty = await inOrg((ctx) => ledger.statement(ctx, sales, { from: future, order: 'asc', limit: 10, offset: 0 }));
