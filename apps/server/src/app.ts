@@ -88,7 +88,8 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: App; ro
       routes.push({ method, url: route.url, access: route.config?.access });
     }
     // API-key routes keep the platform's limit (per address, as below; counted per route), but say so only when it
-    // is exceeded (429 with Retry-After): programs do not read the informational headers on every answer.
+    // is exceeded (429 with Retry-After): programs do not read the informational headers on every answer. This hook
+    // is added before the rate-limit plugin's own `onRoute` hook (registered below), which reads the setting.
     if (route.config?.access?.auth === 'api_key' && route.config.rateLimit === undefined) {
       route.config = { ...route.config, rateLimit: API_KEY_RATE_LIMIT };
     }

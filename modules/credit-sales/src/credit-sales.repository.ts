@@ -156,11 +156,6 @@ export const creditSalesRepository = {
   },
 
   /**
-   * Charges already decided under these keys (the caller holds the sellers' credit-account locks): one
-   * probe of the unique (org, seller, key) index per key, in `credit_sales.charges_by_keys` (a loop of
-   * lookups planned once per connection, so the plan cannot drift to scanning a seller's history).
-   */
-  /**
    * Decides and records a batch of charges in one call of `credit_sales.charge_batch`, the transaction's last
    * statement: it travels with begin and commit, and answers once the batch is durable. One answer per charge, in order.
    */

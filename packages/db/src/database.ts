@@ -108,6 +108,8 @@ function coalesceStatements(client: pg.PoolClient): void {
     return literals.length === 0 ? `execute ${name}` : `execute ${name}(${literals.join(', ')})`;
   };
   const lastOf = (results: unknown): unknown => (Array.isArray(results) ? results[results.length - 1] : results);
+  /** A message that failed before its commit leaves an aborted transaction: end it, then throw the message's error. */
+  const rolledBack = (error: unknown): Promise<never> => query('rollback').then(() => { throw error; }, () => { throw error; });
   /** Sends what waits together with `statement` (SQL without parameters) in one simple query. */
   const withWaiting = (statement: string): Promise<unknown> => {
     const batch = [...waiting, statement].join(';\n');
@@ -148,8 +150,7 @@ function coalesceStatements(client: pg.PoolClient): void {
         waiting = [];
         return sent ? query(text) : Promise.resolve(done('ROLLBACK'));
       }
-      // A batch that fails before its commit leaves an aborted transaction: end it before answering.
-      return withWaiting(text).catch((error: unknown) => query('rollback').then(() => { throw error; }, () => { throw error; }));
+      return withWaiting(text).catch(rolledBack);
     }
     const marker = PREPARED_NAME.exec(text);
     const name = marker?.[1];
@@ -169,10 +170,10 @@ function coalesceStatements(client: pg.PoolClient): void {
       waiting = [];
       inTransaction = false;
       ended = true;
-      // Its answer is the one before commit's. A failure before the commit leaves an aborted transaction: end it first.
+      // Its answer is the one before commit's.
       return query(batch)
         .then((results) => (Array.isArray(results) ? results[results.length - 2] : results))
-        .catch((error: unknown) => query('rollback').then(() => { throw error; }, () => { throw error; }));
+        .catch(rolledBack);
     }
     return waiting.length === 0 ? send(text, values, name) : withWaiting(execute);
   };
