@@ -36,7 +36,14 @@ async function timed<T>(name: string, action: () => Promise<T> | T): Promise<T> 
 }
 
 const dataDir = () => path.join(work, 'data');
-const agentLog = () => { try { return readFileSync(path.join(dataDir(), 'logs', 'agent.log'), 'utf8'); } catch { return ''; } };
+const readLog = (...parts: string[]) => { try { return readFileSync(path.join(dataDir(), 'logs', ...parts), 'utf8'); } catch { return ''; } };
+const agentLog = () => readLog('agent.log');
+/** What a failed service step leaves to read: the supervisor's log, NSSM's capture of its output, the agent log's end. */
+const serviceLogs = () => [
+  `--- supervisor log:\n${readLog('supervisor', 'agent.log').slice(-4000)}`,
+  `--- service output (NSSM):\n${readLog('service.log').slice(-4000)}`,
+  `--- agent log (end):\n${agentLog().slice(-4000)}`,
+].join('\n');
 const dpapiCalls = () => {
   const file = path.join(wine.drive_c, 'dpapi-double.log');
   return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>) : [];
@@ -131,7 +138,7 @@ describe('the Windows agent executable under wine64', () => {
     expect(readFileSync(path.join(root, 'current.txt'), 'utf8').trim()).toBe('0.1.0');
 
     const online = await timed('service → online', () => until(status, (s) => s.agent?.status === 'online', 90_000));
-    expect(online.agent?.status, agentLog()).toBe('online');
+    expect(online.agent?.status, serviceLogs()).toBe('online');
     // A second agent process (the one the service's supervisor started from versions\0.1.0) started and connected.
     expect(agentLog().split('starting (version 0.1.0').length - 1).toBe(2);
     const state = await wine.run([exe, 'service', 'status', ...dataArgs]);
@@ -143,15 +150,16 @@ describe('the Windows agent executable under wine64', () => {
     expect((await wine.run([exe, 'service', 'status', ...dataArgs])).stdout).toContain('running');
 
     const password = (await owner.post<{ password: string }>(`/api/branch-sync/branches/${branch_id}/agent/password/reveal`)).body.password;
-    const removed = await timed('service uninstall', () => wine.run([exe, 'service', 'uninstall', ...dataArgs, '--password', password]));
-    expect(removed.code, removed.stdout + removed.stderr).toBe(0);
+    // Above the CLI's own limit per step (180 s), so a step that hangs under wine ends as a FAIL line with its output.
+    const removed = await timed('service uninstall', () => wine.run([exe, 'service', 'uninstall', ...dataArgs, '--password', password], { timeout_ms: 200_000 }));
+    expect(removed.code, `${removed.stdout}${removed.stderr}\n${serviceLogs()}`).toBe(0);
     expect(removed.stdout).toContain('ok   remove the service');
     // The removal completes once the stop has (the agent finishing its command first): stop_pending until then.
     const gone = await timed('uninstall → not_installed', () => until(async () => (await wine.run([exe, 'service', 'status', ...dataArgs])).stdout, (out) => out.includes('not_installed'), 60_000));
     expect(gone).toBe('service ChaharsuAgent: not_installed; current version 0.1.0\n');
     // NSSM's stop is Ctrl+C to the console the supervisor and the agent share: the agent stopped cleanly.
-    expect(agentLog().split('stopping on SIGINT').length - 1).toBe(2);
+    expect(agentLog().split('stopping on SIGINT').length - 1, serviceLogs()).toBe(2);
     const after = await timed('offline after uninstall', () => until(status, (s) => s.agent?.status === 'offline', 30_000));
     expect(after.agent?.status).toBe('offline');
-  }, 240_000);
+  }, 480_000);
 });
