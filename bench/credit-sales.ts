@@ -132,16 +132,37 @@ async function load(base_url: string, keys: string[], charges: number, prefix: s
 /** Runs a load and prints its figures, with the CPU each accepted charge cost (a figure contention does not distort much). */
 async function measured(label: string, server_pid: number, base_url: string, keys: string[], prefix: string): Promise<LoadFigures> {
   console.log(`measuring: ${label} (server pid ${server_pid})`);
+  const walBefore = await walFigures();
   const before = cpuOfTree(server_pid);
   const figures = await load(base_url, keys, options.charges, prefix);
   const after = cpuOfTree(server_pid);
+  const walAfter = await walFigures();
   const per = (seconds: number) => (seconds * 1e6) / figures.accepted;
   const server_us = per(after.node_s - before.node_s);
   const postgres_us = per(after.postgres_s - before.postgres_s);
   const client_us = (figures.client_cpu_ms * 1000) / figures.accepted;
   console.log(`${label}: ${figures.per_second.toFixed(0)} accepted charges/s (${figures.accepted}), p50 ${figures.p50.toFixed(1)} ms, p95 ${figures.p95.toFixed(1)} ms, p99 ${figures.p99.toFixed(1)} ms ${Object.keys(figures.other).length ? JSON.stringify(figures.other) : ''}`);
   console.log(`  CPU per accepted charge: server ${server_us.toFixed(0)} µs, PostgreSQL ${postgres_us.toFixed(0)} µs, load generator ${client_us.toFixed(0)} µs → at most ${(2e6 / (server_us + postgres_us + client_us)).toFixed(0)}/s on 2 otherwise idle cores`);
+  const walPer = (k: keyof WalFigures) => (walAfter[k] - walBefore[k]) / figures.accepted;
+  console.log(`  WAL per accepted charge: ${walPer('bytes').toFixed(0)} bytes, ${walPer('records').toFixed(1)} records, ${walPer('fpi').toFixed(2)} full-page images; ${walAfter.checkpoints - walBefore.checkpoints} checkpoints and ${walAfter.flushes - walBefore.flushes} WAL flushes meanwhile (${(figures.accepted / Math.max(1, walAfter.flushes - walBefore.flushes)).toFixed(1)} charges per flush)`);
   return figures;
+}
+
+interface WalFigures { bytes: number; records: number; fpi: number; flushes: number; checkpoints: number }
+let superuserUrl = '';
+
+/** PostgreSQL's WAL counters (pg_stat_wal) and checkpoints so far: what a charge costs the disk. */
+async function walFigures(): Promise<WalFigures> {
+  const client = new pg.Client({ connectionString: superuserUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<Record<keyof WalFigures, string>>(`select w.wal_bytes::text as bytes, w.wal_records::text as records, w.wal_fpi::text as fpi, w.wal_sync::text as flushes,
+      (b.checkpoints_timed + b.checkpoints_req)::text as checkpoints from pg_stat_wal w, pg_stat_bgwriter b`);
+    const row = rows[0] as Record<keyof WalFigures, string>;
+    return { bytes: Number(row.bytes), records: Number(row.records), fpi: Number(row.fpi), flushes: Number(row.flushes), checkpoints: Number(row.checkpoints) };
+  } finally {
+    await client.end();
+  }
 }
 
 async function reconcile(w: World): Promise<boolean> {
@@ -202,6 +223,7 @@ async function main(): Promise<void> {
   let ok = true;
   try {
     const w = await world(data_dir);
+    superuserUrl = runningEmbedded({ DATA_DIR: data_dir })?.superuser_url ?? '';
     const base_url = `http://127.0.0.1:${port}`;
     const hot = await sellersWithKeys(w, 1, options.charges * 5_000 * 2, 'hot');
     await load(base_url, hot.keys, Math.min(2_000, options.charges), 'warm');

@@ -66,13 +66,19 @@ export const ledgerRepository = {
     return { rows: rows as AccountRow[], total: Number(counted.total) };
   },
 
-  /** Locks the accounts in id order (every writer locks in the same order, so no deadlock), and reads the transaction's clock. */
+  /**
+   * Locks the accounts in id order (every writer locks in the same order, so no deadlock), and reads the transaction's clock.
+   * One primary-key probe per id, in id order (the lateral subquery is the inner side of a nested loop over the sorted
+   * ids): as `id = any(…)` the plan, made once per connection, read all of the organisation's accounts whenever the
+   * statistics made the organisation look small (as `ledger.post_each` did; see its T1900 migration).
+   */
   async lockAccounts(db: Tx, org_id: string, ids: string[]): Promise<LockedAccountRow[]> {
     if (ids.length === 0) return [];
     const result = await sql<LockedAccountRow>`${prepared('ledger_lock_accounts')}
-      select id, allow_negative, balance_rial, version, now() as now
-      from ledger.account where org_id = ${org_id} and id = any(${ids}::uuid[])
-      order by id for update`.execute(db);
+      select l.id, l.allow_negative, l.balance_rial, l.version, now() as now
+      from unnest(array(select distinct x from unnest(${ids}::uuid[]) as x order by 1)) as u(id)
+      cross join lateral (select a.id, a.allow_negative, a.balance_rial, a.version from ledger.account a
+        where a.org_id = ${org_id} and a.id = u.id offset 0 for update) as l`.execute(db);
     return result.rows;
   },
 
