@@ -183,7 +183,7 @@ async function ceiling(keys: string[]): Promise<number> {
       await new Promise((r) => setTimeout(r, 100));
     }
     const base_url = `http://127.0.0.1:${port}`;
-    await load(base_url, keys, Math.min(2_000, options.charges), 'ceiling-warm');
+    await load(base_url, keys, Math.min(options.warmup, options.charges), 'ceiling-warm');
     const figures = await load(base_url, keys, options.charges, 'ceiling');
     console.log(`HTTP ceiling (Fastify answering without work, same load generator, ${options.connections} connections): ${figures.per_second.toFixed(0)} requests/s, p99 ${figures.p99.toFixed(1)} ms`);
     return figures.per_second;
@@ -225,12 +225,12 @@ async function main(): Promise<void> {
     const w = await world(data_dir);
     superuserUrl = runningEmbedded({ DATA_DIR: data_dir })?.superuser_url ?? '';
     const base_url = `http://127.0.0.1:${port}`;
-    const hot = await sellersWithKeys(w, 1, options.charges * 5_000 * 2, 'hot');
-    await load(base_url, hot.keys, Math.min(2_000, options.charges), 'warm');
+    const hot = await sellersWithKeys(w, 1, (options.charges + options.warmup) * 5_000 * 2, 'hot');
+    await load(base_url, hot.keys, Math.min(options.warmup, options.charges), 'warm');
     const one = await measured(`1 hot seller, ${options.connections} connections`, server.pid ?? 0, base_url, hot.keys, 'hot');
     ok = (await reconcile(w)) && ok;
-    const many = await sellersWithKeys(w, options.sellers, Math.ceil((options.charges * 5_000 * 2) / options.sellers), 'seller');
-    await load(base_url, many.keys, Math.min(2_000, options.charges), 'warm-many');
+    const many = await sellersWithKeys(w, options.sellers, Math.ceil(((options.charges + options.warmup) * 5_000 * 2) / options.sellers), 'seller');
+    await load(base_url, many.keys, Math.min(options.warmup, options.charges), 'warm-many');
     const spread = await measured(`${options.sellers} sellers, ${options.connections} connections`, server.pid ?? 0, base_url, many.keys, 'many');
     ok = (await reconcile(w)) && ok;
     const urls = runningEmbedded({ DATA_DIR: data_dir });
