@@ -59,8 +59,28 @@ end $$;`;
  * Answers, in input order, whether each transfer was posted and the paying account's balance after it, and
  * the transaction's clock (the transfers' `created_at`). An account missing from the organisation, an
  * amount that is not positive or a transfer to its own account raises (the caller's transaction rolls back).
+ *
+ * Two versions: T1200's locks with `id = any(…)` and writes the balances with a join on ids; T1900's
+ * (`by_address`) probes the primary key once per account and writes by the row addresses the lock returned
+ * (`ledger.write_balances`), so neither step's cost depends on the statistics.
  */
-const POST_EACH = `create function ledger.post_each(
+function postEachFunction(verb: 'create' | 'create or replace', options: { by_address: boolean }): string {
+  const lock = options.by_address ? `  -- One primary-key probe per account, in id order (the lateral subquery cannot be flattened into a scan of
+  -- the organisation's accounts, whatever the statistics say about its size).
+  select array_agg(l.id), array_agg(l.allow_negative), array_agg(l.balance_rial), array_agg(l.version), array_agg(l.ctid)
+    into a_id, a_negative, a_balance, a_version, a_tid
+    from unnest(array(select distinct x from unnest(t_from || t_to) as x order by 1)) as u(id)
+    cross join lateral (select a.id, a.allow_negative, a.balance_rial, a.version, a.ctid from ledger.account a
+          where a.org_id = p_org_id and a.id = u.id offset 0 for update) as l;` : `  select array_agg(l.id), array_agg(l.allow_negative), array_agg(l.balance_rial), array_agg(l.version)
+    into a_id, a_negative, a_balance, a_version
+    from (select a.id, a.allow_negative, a.balance_rial, a.version from ledger.account a
+          where a.org_id = p_org_id and a.id = any(t_from || t_to) order by a.id for update) as l;`;
+  const write = options.by_address ? `  updated := ledger.write_balances(p_org_id, a_tid, a_id, a_balance, a_version, a_start);` : `  -- One statement for every account changed; \`id = any(a_id)\` keeps any plan to the batch's accounts.
+  update ledger.account a set balance_rial = u.balance, version = u.version
+  from unnest(a_id, a_balance, a_version, a_start) as u(id, balance, version, start)
+  where a.org_id = p_org_id and a.id = any(a_id) and a.id = u.id and u.version <> u.start and a.version = u.start;
+  get diagnostics updated = row_count;`;
+  return `${verb} function ledger.post_each(
   p_org_id uuid, p_kind text, p_reference_type text,
   t_id uuid[], t_from uuid[], t_to uuid[], t_amount bigint[], t_reference_id text[],
   out posted boolean[], out from_balance_after bigint[], out created_at timestamptz)
@@ -69,7 +89,7 @@ const POST_EACH = `create function ledger.post_each(
   set enable_seqscan = off set enable_bitmapscan = off as $$
 declare
   n int := coalesce(array_length(t_id, 1), 0);
-  a_id uuid[]; a_negative boolean[]; a_balance bigint[]; a_version bigint[]; a_start bigint[];
+  ${options.by_address ? 'a_tid tid[]; ' : ''}a_id uuid[]; a_negative boolean[]; a_balance bigint[]; a_version bigint[]; a_start bigint[];
   from_version bigint[] := array_fill(null::bigint, array[n]);
   to_version bigint[] := array_fill(null::bigint, array[n]);
   to_balance bigint[] := array_fill(null::bigint, array[n]);
@@ -79,10 +99,7 @@ begin
   posted := array_fill(false, array[n]);
   from_balance_after := array_fill(null::bigint, array[n]);
   if n = 0 then return; end if;
-  select array_agg(l.id), array_agg(l.allow_negative), array_agg(l.balance_rial), array_agg(l.version)
-    into a_id, a_negative, a_balance, a_version
-    from (select a.id, a.allow_negative, a.balance_rial, a.version from ledger.account a
-          where a.org_id = p_org_id and a.id = any(t_from || t_to) order by a.id for update) as l;
+${lock}
   a_start := a_version;
   for i in 1 .. n loop
     f := array_position(a_id, t_from[i]);
@@ -116,15 +133,13 @@ begin
   for k in 1 .. array_length(a_id, 1) loop
     if a_version[k] <> a_start[k] then changed := changed + 1; end if;
   end loop;
-  -- One statement for every account changed; \`id = any(a_id)\` keeps any plan to the batch's accounts.
-  update ledger.account a set balance_rial = u.balance, version = u.version
-  from unnest(a_id, a_balance, a_version, a_start) as u(id, balance, version, start)
-  where a.org_id = p_org_id and a.id = any(a_id) and a.id = u.id and u.version <> u.start and a.version = u.start;
-  get diagnostics updated = row_count;
+${write}
   if updated <> changed then
     raise exception 'ledger: % of % accounts were not at the version read under their lock', changed - updated, changed;
   end if;
 end $$;`;
+}
+const POST_EACH = postEachFunction('create', { by_address: false });
 
 /**
  * `ledger.write_balances` (T1900): the new balance and version of each account a batch changed, by row
@@ -152,71 +167,6 @@ begin
   return updated;
 end $$;`;
 
-/** `ledger.post_each` from T1900: the same decisions and writes; the accounts locked by primary-key probes and written by address. */
-const POST_EACH_BY_ADDRESS = `create or replace function ledger.post_each(
-  p_org_id uuid, p_kind text, p_reference_type text,
-  t_id uuid[], t_from uuid[], t_to uuid[], t_amount bigint[], t_reference_id text[],
-  out posted boolean[], out from_balance_after bigint[], out created_at timestamptz)
-  language plpgsql volatile security invoker
-  set search_path = pg_catalog, pg_temp set plan_cache_mode = force_generic_plan
-  set enable_seqscan = off set enable_bitmapscan = off as $$
-declare
-  n int := coalesce(array_length(t_id, 1), 0);
-  a_tid tid[]; a_id uuid[]; a_negative boolean[]; a_balance bigint[]; a_version bigint[]; a_start bigint[];
-  from_version bigint[] := array_fill(null::bigint, array[n]);
-  to_version bigint[] := array_fill(null::bigint, array[n]);
-  to_balance bigint[] := array_fill(null::bigint, array[n]);
-  f int; t int; changed int := 0; updated int;
-begin
-  created_at := now();
-  posted := array_fill(false, array[n]);
-  from_balance_after := array_fill(null::bigint, array[n]);
-  if n = 0 then return; end if;
-  -- One primary-key probe per account, in id order (the lateral subquery cannot be flattened into a scan of
-  -- the organisation's accounts, whatever the statistics say about its size).
-  select array_agg(l.id), array_agg(l.allow_negative), array_agg(l.balance_rial), array_agg(l.version), array_agg(l.ctid)
-    into a_id, a_negative, a_balance, a_version, a_tid
-    from unnest(array(select distinct x from unnest(t_from || t_to) as x order by 1)) as u(id)
-    cross join lateral (select a.id, a.allow_negative, a.balance_rial, a.version, a.ctid from ledger.account a
-          where a.org_id = p_org_id and a.id = u.id offset 0 for update) as l;
-  a_start := a_version;
-  for i in 1 .. n loop
-    f := array_position(a_id, t_from[i]);
-    t := array_position(a_id, t_to[i]);
-    if f is null or t is null then
-      raise exception 'ledger: account % or % is not in organisation %', t_from[i], t_to[i], p_org_id using errcode = 'P0002';
-    end if;
-    if f = t or t_amount[i] is null or t_amount[i] <= 0 then
-      raise exception 'ledger: transfer % is invalid (amount %, from % to %)', t_id[i], t_amount[i], t_from[i], t_to[i] using errcode = '22023';
-    end if;
-    continue when not a_negative[f] and a_balance[f] < t_amount[i];
-    a_balance[f] := a_balance[f] - t_amount[i];
-    a_version[f] := a_version[f] + 1;
-    a_balance[t] := a_balance[t] + t_amount[i];
-    a_version[t] := a_version[t] + 1;
-    posted[i] := true;
-    from_balance_after[i] := a_balance[f];
-    from_version[i] := a_version[f];
-    to_balance[i] := a_balance[t];
-    to_version[i] := a_version[t];
-  end loop;
-  insert into ledger.transfer (org_id, id, from_account_id, to_account_id, amount_rial, kind, reference_type, reference_id, memo, idempotency_key, created_at)
-  select p_org_id, x.id, x.f, x.t, x.amount, p_kind, p_reference_type, x.reference_id, null, null, post_each.created_at
-  from unnest(t_id, t_from, t_to, t_amount, t_reference_id, posted) as x(id, f, t, amount, reference_id, ok) where x.ok;
-  insert into ledger.entry (org_id, account_id, version, transfer_id, amount_rial, balance_after_rial, created_at)
-  select p_org_id, e.account_id, e.version, x.id, e.amount, e.balance_after, post_each.created_at
-  from unnest(t_id, t_from, t_to, t_amount, from_version, from_balance_after, to_version, to_balance, posted)
-    as x(id, f, t, amount, fv, fb, tv, tb, ok)
-  cross join lateral (values (x.f, x.fv, -x.amount, x.fb), (x.t, x.tv, x.amount, x.tb)) as e(account_id, version, amount, balance_after)
-  where x.ok;
-  for k in 1 .. array_length(a_id, 1) loop
-    if a_version[k] <> a_start[k] then changed := changed + 1; end if;
-  end loop;
-  updated := ledger.write_balances(p_org_id, a_tid, a_id, a_balance, a_version, a_start);
-  if updated <> changed then
-    raise exception 'ledger: % of % accounts were not at the version read under their lock', changed - updated, changed;
-  end if;
-end $$;`;
 
 /**
  * The double-entry ledger. Every movement is a transfer between two accounts of one organisation;
@@ -354,10 +304,10 @@ alter table ledger.transfer drop constraint transfer_kind_check, add constraint 
 ${WRITE_BALANCES}
 revoke all on function ledger.write_balances from public;
 grant execute on function ledger.write_balances to ${APP_ROLE};
-${POST_EACH_BY_ADDRESS}
+${postEachFunction('create or replace', { by_address: true })}
 `,
     down: `
-${POST_EACH.replace('create function', 'create or replace function')}
+${postEachFunction('create or replace', { by_address: false })}
 drop function ledger.write_balances;
 `,
   },
