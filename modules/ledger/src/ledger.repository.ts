@@ -67,18 +67,14 @@ export const ledgerRepository = {
   },
 
   /**
-   * Locks the accounts in id order (every writer locks in the same order, so no deadlock), and reads the transaction's clock.
-   * One primary-key probe per id, in id order (the lateral subquery is the inner side of a nested loop over the sorted
-   * ids): as `id = any(…)` the plan, made once per connection, read all of the organisation's accounts whenever the
-   * statistics made the organisation look small (as `ledger.post_each` did; see its T1900 migration).
+   * Locks the accounts in id order (every writer locks in the same order, so no deadlock), and reads the transaction's clock:
+   * `ledger.lock_accounts`, one primary-key probe per id whatever the statistics say (as `id = any(…)` in a plan made
+   * once per connection, it read all of the organisation's accounts whenever the statistics made the organisation look small).
    */
   async lockAccounts(db: Tx, org_id: string, ids: string[]): Promise<LockedAccountRow[]> {
     if (ids.length === 0) return [];
     const result = await sql<LockedAccountRow>`${prepared('ledger_lock_accounts')}
-      select l.id, l.allow_negative, l.balance_rial, l.version, now() as now
-      from unnest(array(select distinct x from unnest(${ids}::uuid[]) as x order by 1)) as u(id)
-      cross join lateral (select a.id, a.allow_negative, a.balance_rial, a.version from ledger.account a
-        where a.org_id = ${org_id} and a.id = u.id offset 0 for update) as l`.execute(db);
+      select id, allow_negative, balance_rial, version, now from ledger.lock_accounts(${org_id}, ${ids}::uuid[])`.execute(db);
     return result.rows;
   },
 

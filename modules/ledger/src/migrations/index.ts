@@ -47,6 +47,24 @@ end $$;`;
 }
 
 /**
+ * `ledger.lock_accounts` (T1910): the service's `lockAccounts` — every account of the list locked `FOR UPDATE` in id
+ * order (every writer locks in that order, so no two wait on each other in a cycle) by one primary-key probe each,
+ * with the transaction's clock. Missing ids are simply absent from the answer (the caller checks).
+ */
+const LOCK_ACCOUNTS = `create function ledger.lock_accounts(p_org_id uuid, p_ids uuid[])
+  returns table (id uuid, allow_negative boolean, balance_rial bigint, version bigint, now timestamptz)
+  language plpgsql volatile security invoker
+  set search_path = pg_catalog, pg_temp set plan_cache_mode = force_generic_plan
+  set enable_seqscan = off set enable_bitmapscan = off as $$
+#variable_conflict use_column
+begin
+  return query select l.id, l.allow_negative, l.balance_rial, l.version, now()
+    from unnest(array(select distinct x from unnest(p_ids) as x order by 1)) as u(id)
+    cross join lateral (select a.id, a.allow_negative, a.balance_rial, a.version from ledger.account a
+          where a.org_id = p_org_id and a.id = u.id offset 0 for update) as l;
+end $$;`;
+
+/**
  * `ledger.post_each`: keyless transfers of one kind, decided in order against the accounts' balances under
  * their row locks, inside the database — for callers whose whole transaction is one statement (credit sales'
  * charge batch), so an account stays locked for no round trip to Node. The same rules as the service's
@@ -310,5 +328,17 @@ ${postEachFunction('create or replace', { by_address: true })}
 ${postEachFunction('create or replace', { by_address: false })}
 drop function ledger.write_balances;
 `,
+  },
+  {
+    // The service's lock (transfers, approvals, corrections) as a function with sequential and bitmap scans off: one
+    // primary-key probe per account whatever the statistics say (a plan made while the table was one page would
+    // otherwise read it whole for every id once it has grown).
+    name: '20261122T1910_ledger_lock_accounts',
+    up: `
+${LOCK_ACCOUNTS}
+revoke all on function ledger.lock_accounts from public;
+grant execute on function ledger.lock_accounts to ${APP_ROLE};
+`,
+    down: 'drop function ledger.lock_accounts;',
   },
 ];
