@@ -114,6 +114,52 @@ describe('ledger', () => {
     expect(empty).toMatchObject({ total: 0, opening_balance_rial: 16_000, closing_balance_rial: 16_000 });
   });
 
+  it('locks and writes only a batch\'s accounts, however much the organisation grew since the connection planned it', async () => {
+    // One connection plans ledger.post_each and ledger.lock_accounts once, while the statistics describe a small table;
+    // then the organisation gains 3,000 accounts. A batch must still read its own two, not the organisation's.
+    const big = newId();
+    const [giver, taker] = [newId(), newId()];
+    const client = new pg.Client({ connectionString: database.app_url });
+    const superuser = new pg.Client({ connectionString: database.superuser_url });
+    await client.connect();
+    await superuser.connect();
+    try {
+      await superuser.query(`insert into ledger.account (org_id, id, kind, name, allow_negative)
+        values ($1, $2, 'credit_funding', 'giver', true), ($1, $3, 'topup_sales', 'taker', false)`, [big, giver, taker]);
+      await superuser.query('analyze ledger.account');
+      const inBig = async <T>(fn: () => Promise<T>): Promise<T> => {
+        await client.query('begin');
+        await client.query(`select set_config('app.org_id', $1, true)`, [big]);
+        try {
+          const result = await fn();
+          await client.query('commit');
+          return result;
+        } catch (error) {
+          await client.query('rollback');
+          throw error;
+        }
+      };
+      const post = async () => (await client.query<{ posted: boolean[] }>(`select posted from ledger.post_each($1::uuid, 'test.sale', 'test.ref', $2::uuid[], $3::uuid[], $4::uuid[], $5::bigint[], $6::text[])`,
+        [big, [newId(), newId()], [giver, giver], [taker, taker], ['1', '2'], ['a', 'b']])).rows[0]?.posted;
+      const lock = async () => (await client.query<{ id: string }>('select id from ledger.lock_accounts($1::uuid, $2::uuid[])', [big, [taker, giver, taker]])).rows.map((r) => r.id);
+      const accountRowsRead = async () => Number((await client.query<{ n: string }>(`select (coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0))::text as n
+        from pg_stat_xact_user_tables where relid = 'ledger.account'::regclass`)).rows[0]?.n ?? 0);
+      await inBig(async () => { await post(); await lock(); });
+      await superuser.query(`insert into ledger.account (org_id, id, kind, name) select $1, gen_random_uuid(), 'seller_credit', 'seller ' || i from generate_series(1, 3000) as i`, [big]);
+      const read = await inBig(async () => {
+        expect(await post()).toEqual([true, true]);
+        expect(await lock()).toEqual([giver, taker].sort()); // once each, in id order
+        return accountRowsRead();
+      });
+      expect(read).toBeLessThanOrEqual(8);
+      const balances = await superuser.query<{ id: string; balance_rial: string; version: string }>('select id, balance_rial::text, version::text from ledger.account where id = any($1) order by name', [[giver, taker]]);
+      expect(balances.rows.map((r) => [r.balance_rial, r.version])).toEqual([['-6', '4'], ['6', '4']]);
+    } finally {
+      await client.end();
+      await superuser.end();
+    }
+  });
+
   it('does not show one organisation the accounts of another', async () => {
     const other = newId();
     expect(await codeOf(inOrg((ctx) => ledger.getAccount(ctx, credit), other))).toBe('ledger.account_not_found');
